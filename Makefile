@@ -1,0 +1,93 @@
+# xdp-fwd: XDP fast path + AF_XDP consumer.
+#   make            build build/xdp-fwd and the BPF objects
+#   make check      install what is missing, build, run every test
+#   make bench      benchmarks (see BENCHMARKS.md)
+#   make help       all targets
+# V=1 shows the full commands.
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BUILD   := build
+CLANG   ?= clang
+BPFTOOL ?= bpftool
+CC      ?= gcc
+
+ifeq ($(V),1)
+Q =
+msg =
+else
+Q = @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+ARCH_INC := -I/usr/include/$(shell $(CC) -print-multiarch 2>/dev/null)
+PKGS     := libbpf libxdp libpcap
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lbpf -lxdp -lpcap)
+
+BPF_CFLAGS := -g -O2 -target bpf -Wall -Werror $(ARCH_INC) -Icommon -Ibpf -Iheaders
+CFLAGS  ?= -O2 -g
+CFLAGS  += -Wall -Wextra -Wno-unused-parameter -std=gnu11 -D_GNU_SOURCE \
+	   -Icommon -Iuser -Iheaders -I$(BUILD) $(PKG_CFLAGS)
+LDLIBS  += $(PKG_LIBS) -lelf -lz -lpthread
+
+BPF_SRCS := $(wildcard bpf/*.bpf.c)
+BPF_OBJS := $(patsubst bpf/%.bpf.c,$(BUILD)/%.bpf.o,$(BPF_SRCS))
+SKELS    := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
+BPF_HDRS := $(wildcard bpf/*.h common/*.h headers/*.h)
+
+# Userspace library code shared by the tool, the tests and the benchmark.
+LIB_SRCS := $(filter-out user/main.c,$(wildcard user/*.c))
+LIB_OBJS := $(patsubst user/%.c,$(BUILD)/user/%.o,$(LIB_SRCS))
+USER_HDRS := $(wildcard user/*.h common/*.h headers/*.h)
+
+.DELETE_ON_ERROR:
+.PHONY: all clean check deps test bench install uninstall help
+
+all: $(BUILD)/xdp-fwd $(BPF_OBJS)
+
+help:
+	@echo 'targets: all (default), check, bench, deps, install, uninstall, clean'
+	@echo 'vars:    V=1 (verbose), PREFIX=$(PREFIX), DESTDIR=, CLANG=$(CLANG)'
+
+$(BUILD):
+	$(Q)mkdir -p $(BUILD)/user $(BUILD)/tests
+
+$(BUILD)/%.tmp.o: bpf/%.bpf.c $(BPF_HDRS) | $(BUILD)
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/%.bpf.o: $(BUILD)/%.tmp.o
+	$(call msg,GEN-OBJ,$@)
+	$(Q)$(BPFTOOL) gen object $@ $<
+
+$(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name $(subst -,_,$*) > $@
+
+$(BUILD)/user/%.o: user/%.c $(USER_HDRS) $(SKELS) | $(BUILD)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D) && $(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/libxdpfwd.a: $(LIB_OBJS)
+	$(call msg,AR,$@)
+	$(Q)$(AR) rcs $@ $^
+
+$(BUILD)/xdp-fwd: $(BUILD)/user/main.o $(BUILD)/libxdpfwd.a
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+include tests/tests.mk
+
+deps:
+	$(Q)scripts/install-deps.sh
+
+install: all
+	install -D -m 0755 $(BUILD)/xdp-fwd $(DESTDIR)$(PREFIX)/sbin/xdp-fwd
+	install -D -m 0644 $(BUILD)/xdp_fwd.bpf.o $(DESTDIR)$(PREFIX)/lib/bpf/xdp_fwd.bpf.o
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/sbin/xdp-fwd $(DESTDIR)$(PREFIX)/lib/bpf/xdp_fwd.bpf.o
+
+clean:
+	rm -rf $(BUILD)

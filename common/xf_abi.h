@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * xf_abi.h - what the XDP program and userspace both read: map keys and
+ * values, actions, counters, limits.  Included by bpf/ and user/ alike, so it
+ * uses only <linux/types.h> types and no libc.
+ *
+ * Rule matching is tuple-space search (see README, "How rules are matched"):
+ * every rule belongs to a *shape* (which fields it matches and, for
+ * addresses, the prefix lengths).  Each shape in use owns a slot; a rule's
+ * key is the slot number plus the frame's fields masked by that shape.  Per
+ * frame the program does one hash lookup per shape in use, in order of the
+ * best priority each shape holds, and stops as soon as no later shape can
+ * beat what it found.
+ */
+#ifndef XF_ABI_H
+#define XF_ABI_H
+
+#include <linux/types.h>
+
+/* Limits.  Rules are numbered 1..max_rules (0 means "no rule"). */
+#define XF_MAX_SHAPES		16
+#define XF_DEFAULT_MAX_RULES	65536
+#define XF_MAX_RULES_LIMIT	1048576
+#define XF_MAX_QUEUES		256	/* XSKMAP size: RX queues per device */
+#define XF_MAX_PORTS		64	/* egress devmap for redirect/fwd */
+
+/* What to do with a frame.  The order is ABI: counters are indexed by it. */
+enum xf_action {
+	XF_ACT_PASS = 0,	/* to the kernel stack (XDP_PASS) */
+	XF_ACT_DROP,		/* XDP_DROP */
+	XF_ACT_TX,		/* bounce out of the RX port, MACs swapped */
+	XF_ACT_XSK,		/* AF_XDP socket of the RX queue, else PASS */
+	XF_ACT_REDIRECT,	/* out of another device through the devmap */
+	XF_ACT_FWD,		/* FIB lookup, TTL--, MAC rewrite, devmap */
+	XF_ACT_MAX,
+};
+
+/* Why a frame could not be parsed.  0 is "parsed fine".  ABI order. */
+enum xf_perr {
+	XF_PERR_NONE = 0,
+	XF_PERR_TRUNC_ETH,		/* shorter than an Ethernet header */
+	XF_PERR_TRUNC_VLAN,		/* a VLAN tag cut short */
+	XF_PERR_VLAN_TOO_DEEP,		/* more than XF_MAX_VLAN tags */
+	XF_PERR_BAD_IP_VERSION,		/* version nibble disagrees with ethertype */
+	XF_PERR_TRUNC_IPV4,		/* IPv4 header (incl. options) cut short */
+	XF_PERR_BAD_IHL,		/* IHL < 5 */
+	XF_PERR_BAD_IPV4_LEN,		/* tot_len < IHL*4 or beyond the frame */
+	XF_PERR_TRUNC_IPV6,		/* fixed IPv6 header cut short */
+	XF_PERR_BAD_IPV6_LEN,		/* payload_len beyond the frame */
+	XF_PERR_TRUNC_IPV6_EXT,		/* an extension header cut short */
+	XF_PERR_IPV6_EXT_TOO_DEEP,	/* more than XF_MAX_IPV6_EXT headers */
+	XF_PERR_TRUNC_L4,		/* TCP/UDP/SCTP/ICMP header cut short */
+	XF_PERR_BAD_TCP_HLEN,		/* TCP data offset < 5 */
+	XF_PERR_BAD_UDP_LEN,		/* UDP length < 8 or beyond the IP packet */
+	XF_PERR_MAX,
+};
+
+/* Things the program did that are not an action of their own. ABI order. */
+enum xf_event {
+	XF_EV_XSK_NO_SOCKET = 0,	/* xsk: no socket on the queue, passed */
+	XF_EV_REDIRECT_NO_PORT,		/* redirect: target not in devmap, passed */
+	XF_EV_FWD_TO_KERNEL,		/* fwd: FIB said no neighbour/route, passed */
+	XF_EV_FWD_NO_PORT,		/* fwd: egress not in devmap, passed */
+	XF_EV_FWD_TTL_EXPIRED,		/* fwd: TTL/hop limit <= 1, passed */
+	XF_EV_FWD_NOT_IP,		/* fwd: frame is not IPv4/IPv6, passed */
+	XF_EV_ABORTED,			/* the program returned XDP_ABORTED */
+	XF_EV_MAX,
+};
+
+/* Which fields a shape matches.  A rule may use any subset. */
+enum xf_field {
+	XF_F_VLAN  = 1 << 0,	/* outer VLAN id */
+	XF_F_PROTO = 1 << 1,	/* L4 protocol (after IPv6 ext headers) */
+	XF_F_SRC   = 1 << 2,	/* source prefix */
+	XF_F_DST   = 1 << 3,	/* destination prefix */
+	XF_F_SPORT = 1 << 4,	/* source port (TCP/UDP/SCTP) */
+	XF_F_DPORT = 1 << 5,	/* destination port */
+	XF_F_ALL   = (1 << 6) - 1,
+};
+
+/* Address family of a shape (and of a parsed frame's L3). */
+enum xf_l3 {
+	XF_L3_NONE = 0,
+	XF_L3_IPV4 = 4,
+	XF_L3_IPV6 = 6,
+};
+
+/* Packets and bytes: the value of every per-CPU counter map. */
+struct xf_counter {
+	__u64 packets;
+	__u64 bytes;
+};
+
+/*
+ * Key of the "rules" hash map.  All fields the shape does not match are
+ * zero, as is every pad byte, so userspace and BPF build equal keys.
+ * Ports and VLAN id are in host order (readable in `bpftool map dump`);
+ * addresses in network order, IPv4 in src[0]/dst[0].
+ */
+struct xf_rule_key {
+	__u8  slot;		/* shape slot, 0..XF_MAX_SHAPES-1 */
+	__u8  proto;
+	__u16 vlan;		/* 0..4095 */
+	__u16 sport;
+	__u16 dport;
+	__be32 src[4];
+	__be32 dst[4];
+};
+
+/* Value of the "rules" hash map. */
+struct xf_rule {
+	__u32 id;		/* 1..max_rules; indexes rule_stats */
+	__u32 priority;		/* lower wins; ties go to the lower id */
+	enum xf_action action;	/* 4 bytes; an enum so bpftool prints its name */
+	__u32 ifindex;		/* redirect target, else 0 */
+};
+
+/*
+ * One shape slot.  A slot with nrules == 0 is free.  Masks are precomputed
+ * by userspace (network order) so the program only ANDs.
+ */
+struct xf_shape {
+	__u32 fields;		/* enum xf_field bits */
+	__u8  family;		/* enum xf_l3 when SRC or DST is matched, else 0 */
+	__u8  src_plen;
+	__u8  dst_plen;
+	__u8  pad;
+	__u32 min_priority;	/* best (lowest) priority among its rules */
+	__u32 nrules;
+	__be32 src_mask[4];
+	__be32 dst_mask[4];
+};
+
+/*
+ * The shapes in use.  Two copies live in the "shape_sets" array; the
+ * program reads the one config.active_set names, userspace rewrites the
+ * other and then flips active_set, so a frame never sees a half-written set.
+ */
+struct xf_shape_set {
+	__u32 count;			/* entries of order[] in use */
+	__u8  order[XF_MAX_SHAPES];	/* slots, best min_priority first */
+	struct xf_shape shape[XF_MAX_SHAPES];	/* indexed by slot */
+};
+
+/* Single entry of the "config" array. */
+struct xf_config {
+	enum xf_action default_action;	/* for frames no rule matches */
+	__u32 default_ifindex;		/* when default_action is redirect */
+	enum xf_action error_action;	/* frames that fail to parse: PASS or DROP */
+	__u32 active_set;	/* 0 or 1: which shape_sets entry is live */
+};
+
+_Static_assert(sizeof(enum xf_action) == 4, "enum xf_action is part of the ABI");
+
+/* Verdict names and their rule when traced (see the "trace" map). */
+#define XF_NO_RULE 0
+
+/* Names for the enums, shared so the tool and tests print the same words. */
+#define XF_ACTION_NAMES { "pass", "drop", "tx", "xsk", "redirect", "fwd" }
+#define XF_PERR_NAMES { "none", "truncated-eth", "truncated-vlan",	\
+	"vlan-too-deep", "bad-ip-version", "truncated-ipv4", "bad-ihl",	\
+	"bad-ipv4-len", "truncated-ipv6", "bad-ipv6-len",		\
+	"truncated-ipv6-ext", "ipv6-ext-too-deep", "truncated-l4",	\
+	"bad-tcp-hlen", "bad-udp-len" }
+#define XF_EVENT_NAMES { "xsk-no-socket", "redirect-no-port",		\
+	"fwd-to-kernel", "fwd-no-port", "fwd-ttl-expired", "fwd-not-ip",	\
+	"aborted" }
+
+#endif /* XF_ABI_H */

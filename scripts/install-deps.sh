@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Install what building and testing xdp-fwd needs from Debian's archive.
+# Idempotent and quiet: when every package is present it prints nothing and
+# touches nothing. Called by `make deps` (and so by `make check`).
+set -euo pipefail
+
+PKGS=(
+	make gcc pkg-config
+	clang llvm
+	libbpf-dev libxdp-dev libelf-dev zlib1g-dev
+	bpftool iproute2 ethtool
+	libcmocka-dev libpcap-dev
+	tshark
+)
+
+missing=()
+for p in "${PKGS[@]}"; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+		missing+=("$p")
+	fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "install-deps: missing packages: ${missing[*]}; run as root or install them" >&2
+	exit 1
+fi
+
+echo "install-deps: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+# tshark asks whether non-root users may capture; answer for it.
+echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections
+apt-get update -qq >/dev/null
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* load, unload, status */
+#include <dirent.h>
+#include <getopt.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "xf_cmds.h"
+#include "xf_loader.h"
+#include "xf_maps.h"
+#include "xf_util.h"
+
+static void load_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: xdp-fwd load IFACE [--mode native|skb] [--force] [--max-rules N]\n"
+		"\n"
+		"Attach the xdp-fwd program to IFACE and pin its maps under\n"
+		XF_PIN_ROOT "/IFACE/.  The program stays attached after the command exits.\n"
+		"With no rules every frame is passed to the kernel and counted.\n"
+		"\n"
+		"  -m, --mode MODE     native (driver XDP, default) or skb (generic XDP)\n"
+		"  -f, --force         replace an XDP program that is not xdp-fwd's, or stale pins\n"
+		"  -r, --max-rules N   size of the rule table (default %u)\n"
+		"  -h, --help          this text\n", XF_DEFAULT_MAX_RULES);
+}
+
+int do_load(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "mode", required_argument, NULL, 'm' },
+		{ "force", no_argument, NULL, 'f' },
+		{ "max-rules", required_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' },
+		{}
+	};
+	struct xf_load_opts o = { .mode = XF_MODE_NATIVE };
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "m:fr:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'm':
+			if (!strcmp(optarg, "native") || !strcmp(optarg, "drv"))
+				o.mode = XF_MODE_NATIVE;
+			else if (!strcmp(optarg, "skb") || !strcmp(optarg, "generic"))
+				o.mode = XF_MODE_SKB;
+			else {
+				xf_err("unknown mode '%s' (native or skb)", optarg);
+				return XF_EXIT_USAGE;
+			}
+			break;
+		case 'f':
+			o.force = true;
+			break;
+		case 'r':
+			if (xf_parse_u32(optarg, 1, XF_MAX_RULES_LIMIT, &o.max_rules)) {
+				xf_err("bad --max-rules '%s' (1..%u)", optarg, XF_MAX_RULES_LIMIT);
+				return XF_EXIT_USAGE;
+			}
+			break;
+		case 'h':
+			load_usage(stdout);
+			return XF_EXIT_OK;
+		default:
+			load_usage(stderr);
+			return XF_EXIT_USAGE;
+		}
+	}
+	if (argc - optind != 1) {
+		xf_err(argc - optind ? "unexpected argument '%s'" : "load needs an interface%s",
+		       argc - optind ? argv[optind + 1] : "");
+		load_usage(stderr);
+		return XF_EXIT_USAGE;
+	}
+	return xf_load(argv[optind], &o) ? XF_EXIT_FAIL : XF_EXIT_OK;
+}
+
+int do_unload(int argc, char **argv)
+{
+	if (xf_wants_help(argc, argv)) {
+		printf("usage: xdp-fwd unload IFACE\n\n"
+		       "Detach xdp-fwd's program from IFACE (only if it is still xdp-fwd's)\n"
+		       "and remove its pins.  Works also when IFACE no longer exists.\n");
+		return XF_EXIT_OK;
+	}
+	if (argc != 2) {
+		xf_err("usage: xdp-fwd unload IFACE");
+		return XF_EXIT_USAGE;
+	}
+	return xf_unload(argv[1]) ? XF_EXIT_FAIL : XF_EXIT_OK;
+}
+
+struct status {
+	char ifname[IF_NAMESIZE + 1];
+	unsigned int ifindex;
+	const char *state;	/* attached, replaced, detached, gone */
+	struct xf_attach_info ai;
+	__u32 ours;
+	size_t rules;
+	unsigned int shapes;
+	__u32 max_rules;
+	struct xf_config cfg;
+	bool maps_ok;
+};
+
+static void status_read(const char *ifname, struct status *st)
+{
+	struct xf_maps m;
+	struct xf_table t;
+
+	memset(st, 0, sizeof(*st));
+	snprintf(st->ifname, sizeof(st->ifname), "%s", ifname);
+	st->ifindex = if_nametoindex(ifname);
+	st->ours = xf_pinned_prog_id(ifname);
+	if (!st->ifindex)
+		st->state = "gone";
+	else if (xf_query(st->ifindex, &st->ai) || !st->ai.prog_id)
+		st->state = "detached";
+	else if (st->ai.prog_id == st->ours)
+		st->state = "attached";
+	else
+		st->state = "replaced";
+
+	if (xf_maps_open_pinned(ifname, &m))
+		return;
+	if (!xf_table_read(&m, &t)) {
+		st->rules = t.n;
+		st->shapes = xf_table_shapes(&t);
+		xf_table_free(&t);
+	}
+	st->max_rules = m.max_rules;
+	st->maps_ok = !xf_config_get(&m, &st->cfg);
+	xf_maps_close(&m);
+}
+
+static void status_print(const struct status *st, struct jw *w)
+{
+	if (w) {
+		jw_obj_open(w, NULL);
+		jw_str(w, "ifname", st->ifname);
+		if (st->ifindex)
+			jw_u64(w, "ifindex", st->ifindex);
+		else
+			jw_null(w, "ifindex");
+		jw_str(w, "state", st->state);
+		jw_str(w, "mode", st->ai.prog_id ? xf_attach_mode_name(st->ai.attach_mode) : NULL);
+		jw_u64(w, "prog_id", st->ours);
+		jw_u64(w, "attached_prog_id", st->ai.prog_id);
+		jw_u64(w, "rules", st->rules);
+		jw_u64(w, "max_rules", st->max_rules);
+		jw_u64(w, "shapes", st->shapes);
+		jw_u64(w, "max_shapes", XF_MAX_SHAPES);
+		jw_str(w, "default_action", xf_action_name(st->cfg.default_action));
+		jw_str(w, "error_action", xf_action_name(st->cfg.error_action));
+		jw_obj_close(w);
+		return;
+	}
+	printf("%s: ", st->ifname);
+	if (!strcmp(st->state, "attached"))
+		printf("attached, %s mode, program id %u\n",
+		       xf_attach_mode_name(st->ai.attach_mode), st->ours);
+	else if (!strcmp(st->state, "replaced"))
+		printf("REPLACED: the attached program is id %u ('%s'), not xdp-fwd's id %u\n",
+		       st->ai.prog_id, st->ai.prog_name, st->ours);
+	else if (!strcmp(st->state, "gone"))
+		printf("interface is gone; pins remain (xdp-fwd unload %s removes them)\n",
+		       st->ifname);
+	else
+		printf("DETACHED: pins exist but no XDP program is attached\n");
+	printf("  rules %zu of %u, shapes %u of %d, default %s, parse errors %s\n",
+	       st->rules, st->max_rules, st->shapes, XF_MAX_SHAPES,
+	       xf_action_name(st->cfg.default_action), xf_action_name(st->cfg.error_action));
+}
+
+int do_status(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{}
+	};
+	bool json = false;
+	struct status st;
+	struct jw w;
+	int c, n = 0;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			json = true;
+			break;
+		case 'h':
+			printf("usage: xdp-fwd status [IFACE] [--json]\n\n"
+			       "For each interface xdp-fwd is loaded on (or only IFACE): whether its\n"
+			       "program is attached, replaced by another or detached, the mode, the\n"
+			       "program id, the rule and shape counts and the policy.\n"
+			       "  -j, --json   one JSON object per interface, one per line\n");
+			return XF_EXIT_OK;
+		default:
+			return XF_EXIT_USAGE;
+		}
+	}
+	if (argc - optind > 1) {
+		xf_err("unexpected argument '%s'", argv[optind + 1]);
+		return XF_EXIT_USAGE;
+	}
+	jw_init(&w, stdout);
+	if (argc - optind == 1) {
+		char dir[PATH_MAX];
+
+		if (xf_pin_dir(argv[optind], dir, sizeof(dir))) {
+			xf_err("invalid interface name '%s'", argv[optind]);
+			return XF_EXIT_USAGE;
+		}
+		if (access(dir, F_OK)) {
+			xf_err("xdp-fwd is not loaded on %s", argv[optind]);
+			return XF_EXIT_FAIL;
+		}
+		status_read(argv[optind], &st);
+		status_print(&st, json ? &w : NULL);
+		return XF_EXIT_OK;
+	}
+	DIR *d = opendir(XF_PIN_ROOT);
+	struct dirent *de;
+
+	while (d && (de = readdir(d))) {
+		if (de->d_name[0] == '.' || !xf_ifname_valid(de->d_name))
+			continue;
+		status_read(de->d_name, &st);
+		status_print(&st, json ? &w : NULL);
+		n++;
+	}
+	if (d)
+		closedir(d);
+	if (!n && !json)
+		printf("xdp-fwd is not loaded on any interface\n");
+	return XF_EXIT_OK;
+}

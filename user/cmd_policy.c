@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* policy: the default action and the parse-error policy; port: the devmap. */
+#include <bpf/bpf.h>
+#include <linux/bpf.h>
+#include <net/if.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "xf_cmds.h"
+#include "xf_maps.h"
+#include "xf_util.h"
+
+static void policy_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: xdp-fwd policy IFACE [default ACTION [DEV]] [errors pass|drop] [--json]\n"
+		"\n"
+		"Without settings, print the policy.  'default' is the action for frames no\n"
+		"rule matches (pass, drop, tx, xsk, fwd or redirect DEV; initially pass).\n"
+		"'errors' is what happens to frames that fail to parse (initially pass: the\n"
+		"kernel has its own checks; drop to discard them here).\n");
+}
+
+int do_policy(int argc, char **argv)
+{
+	struct xf_config cfg, now;
+	bool json = false, change = false;
+	const char *ifname = NULL;
+	struct xf_maps m;
+	int i, a, ret;
+
+	if (xf_wants_help(argc, argv)) {
+		policy_usage(stdout);
+		return XF_EXIT_OK;
+	}
+	if (argc < 2) {
+		policy_usage(stderr);
+		return XF_EXIT_USAGE;
+	}
+	ifname = argv[1];
+	/* validate everything before touching the maps */
+	memset(&cfg, 0, sizeof(cfg));
+	bool set_default = false, set_errors = false;
+	for (i = 2; i < argc; i++) {
+		if (!strcmp(argv[i], "--json") || !strcmp(argv[i], "-j")) {
+			json = true;
+		} else if (!strcmp(argv[i], "default") && !set_default && i + 1 < argc) {
+			a = xf_action_parse(argv[++i]);
+			if (a < 0) {
+				xf_err("unknown action '%s' (pass, drop, tx, xsk, fwd, redirect DEV)",
+				       argv[i]);
+				return XF_EXIT_USAGE;
+			}
+			cfg.default_action = a;
+			if (a == XF_ACT_REDIRECT) {
+				if (i + 1 >= argc) {
+					xf_err("'redirect' needs a device");
+					return XF_EXIT_USAGE;
+				}
+				cfg.default_ifindex = if_nametoindex(argv[++i]);
+				if (!cfg.default_ifindex) {
+					xf_err("no such device '%s' for redirect", argv[i]);
+					return XF_EXIT_FAIL;
+				}
+			}
+			set_default = change = true;
+		} else if (!strcmp(argv[i], "errors") && !set_errors && i + 1 < argc) {
+			a = xf_action_parse(argv[++i]);
+			if (a != XF_ACT_PASS && a != XF_ACT_DROP) {
+				xf_err("bad parse-error policy '%s' (pass or drop)", argv[i]);
+				return XF_EXIT_USAGE;
+			}
+			cfg.error_action = a;
+			set_errors = change = true;
+		} else {
+			xf_err("unexpected '%s' (default ACTION, errors pass|drop, --json)", argv[i]);
+			return XF_EXIT_USAGE;
+		}
+	}
+	if (xf_maps_open_pinned(ifname, &m) || xf_maps_lock(&m))
+		return XF_EXIT_FAIL;
+	ret = xf_config_get(&m, &now);
+	if (!ret && change) {
+		if (!set_default) {
+			cfg.default_action = now.default_action;
+			cfg.default_ifindex = now.default_ifindex;
+		}
+		if (!set_errors)
+			cfg.error_action = now.error_action;
+		if (set_default && cfg.default_action == XF_ACT_REDIRECT)
+			ret = xf_port_add(&m, cfg.default_ifindex);
+		if (!ret)
+			ret = xf_config_set(&m, &cfg);
+		if (!ret)
+			ret = xf_config_get(&m, &now);
+	}
+	xf_maps_close(&m);
+	if (ret) {
+		xf_err("cannot %s the policy of %s: %s", change ? "set" : "read", ifname,
+		       strerror(-ret));
+		return XF_EXIT_FAIL;
+	}
+	char dev[IF_NAMESIZE] = "";
+
+	if (now.default_action == XF_ACT_REDIRECT && !if_indextoname(now.default_ifindex, dev))
+		snprintf(dev, sizeof(dev), "if%u", now.default_ifindex);
+	if (json) {
+		struct jw w;
+
+		jw_init(&w, stdout);
+		jw_obj_open(&w, NULL);
+		jw_str(&w, "default", xf_action_name(now.default_action));
+		jw_str(&w, "default_dev", dev[0] ? dev : NULL);
+		jw_str(&w, "errors", xf_action_name(now.error_action));
+		jw_obj_close(&w);
+	} else {
+		printf("default %s%s%s errors %s\n", xf_action_name(now.default_action),
+		       dev[0] ? " " : "", dev, xf_action_name(now.error_action));
+	}
+	return XF_EXIT_OK;
+}
+
+int do_port(int argc, char **argv)
+{
+	struct xf_maps m;
+	unsigned int idx;
+	int ret = 0;
+
+	if (xf_wants_help(argc, argv) || argc < 3) {
+		FILE *f = argc < 3 && !xf_wants_help(argc, argv) ? stderr : stdout;
+
+		fprintf(f, "usage: xdp-fwd port add IFACE DEV\n"
+			   "       xdp-fwd port del IFACE DEV\n"
+			   "       xdp-fwd port list IFACE\n"
+			   "\n"
+			   "The devices frames may leave by, for 'redirect' and 'fwd' (the egress\n"
+			   "devmap).  fwd sends a frame out of the device the FIB names only when\n"
+			   "that device is listed here; otherwise the kernel forwards it.  A device\n"
+			   "that receives redirected frames on veth needs an XDP program of its own.\n");
+		return f == stdout ? XF_EXIT_OK : XF_EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "list")) {
+		__u32 key, next, *pk = NULL;
+
+		if (argc != 3) {
+			xf_err("usage: xdp-fwd port list IFACE");
+			return XF_EXIT_USAGE;
+		}
+		if (xf_maps_open_pinned(argv[2], &m))
+			return XF_EXIT_FAIL;
+		while (!bpf_map_get_next_key(m.ports, pk, &next)) {
+			char name[IF_NAMESIZE];
+
+			key = next;
+			pk = &key;
+			printf("%u %s\n", key, if_indextoname(key, name) ? name : "(gone)");
+		}
+		xf_maps_close(&m);
+		return XF_EXIT_OK;
+	}
+	if ((strcmp(argv[1], "add") && strcmp(argv[1], "del")) || argc != 4) {
+		xf_err("usage: xdp-fwd port add|del IFACE DEV");
+		return XF_EXIT_USAGE;
+	}
+	idx = if_nametoindex(argv[3]);
+	if (!idx) {
+		xf_err("no such device '%s'", argv[3]);
+		return XF_EXIT_FAIL;
+	}
+	if (xf_maps_open_pinned(argv[2], &m) || xf_maps_lock(&m))
+		return XF_EXIT_FAIL;
+	ret = argv[1][0] == 'a' ? xf_port_add(&m, idx) : xf_port_del(&m, idx);
+	xf_maps_close(&m);
+	if (ret) {
+		xf_err("cannot %s port %s: %s", argv[1], argv[3],
+		       ret == -ENOENT ? "not in the port list" : strerror(-ret));
+		return XF_EXIT_FAIL;
+	}
+	return XF_EXIT_OK;
+}

@@ -1,0 +1,304 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* rule add | del | list | flush | load */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xf_cmds.h"
+#include "xf_maps.h"
+#include "xf_rules.h"
+#include "xf_util.h"
+
+#define RULE_WORDS \
+	"[vlan ID] [proto tcp|udp|sctp|icmp|icmpv6|NUM] [src PREFIX] [dst PREFIX]\n" \
+	"      [sport PORT] [dport PORT] [priority N] action pass|drop|tx|xsk|fwd|redirect DEV"
+
+static void rule_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: xdp-fwd rule add IFACE " RULE_WORDS "\n"
+		"       xdp-fwd rule del IFACE ID\n"
+		"       xdp-fwd rule list IFACE [--json]\n"
+		"       xdp-fwd rule flush IFACE\n"
+		"       xdp-fwd rule load IFACE FILE\n"
+		"\n"
+		"A rule matches any subset of: outer VLAN id, L4 protocol, source and destination\n"
+		"prefix (IPv4 or IPv6; a bare address is a host), source and destination port\n"
+		"(TCP, UDP, SCTP).  When several rules match, the lowest priority wins (default\n"
+		"%u), then the lowest id.  Actions:\n"
+		"  pass          to the kernel stack\n"
+		"  drop          drop\n"
+		"  tx            bounce out of the receiving port, MACs swapped\n"
+		"  xsk           to the AF_XDP socket of the receiving queue (the kernel if none)\n"
+		"  redirect DEV  out of DEV (added to the port list)\n"
+		"  fwd           route with the kernel's FIB (see 'xdp-fwd port')\n"
+		"\n"
+		"add prints the new rule's id.  A rule matching exactly the same fields as an\n"
+		"existing one is refused.  At most %d distinct shapes (sets of fields and prefix\n"
+		"lengths) can be in use at once.  load reads one rule per line in the words of\n"
+		"'add' ('#' starts a comment) and adds all of them or none.\n",
+		XF_DEFAULT_PRIORITY, XF_MAX_SHAPES);
+}
+
+static int open_rw(const char *ifname, struct xf_maps *m)
+{
+	if (xf_maps_open_pinned(ifname, m))
+		return -1;
+	if (xf_maps_lock(m)) {
+		xf_maps_close(m);
+		return -1;
+	}
+	return 0;
+}
+
+static int rule_add(int argc, char **argv)
+{
+	struct xf_rule_spec spec;
+	char err[256];
+	struct xf_maps m;
+	__u32 id;
+	int ret;
+
+	if (argc < 2) {
+		xf_err("usage: xdp-fwd rule add IFACE " RULE_WORDS);
+		return XF_EXIT_USAGE;
+	}
+	if (xf_rule_parse(argc - 1, argv + 1, &spec, err, sizeof(err))) {
+		xf_err("%s", err);
+		return XF_EXIT_USAGE;
+	}
+	if (xf_rule_resolve(&spec, err, sizeof(err))) {
+		xf_err("%s", err);
+		return XF_EXIT_FAIL;
+	}
+	if (open_rw(argv[0], &m))
+		return XF_EXIT_FAIL;
+	ret = xf_rules_add(&m, &spec, 1, &id, NULL, err, sizeof(err));
+	xf_maps_close(&m);
+	if (ret) {
+		xf_err("%s", err);
+		return XF_EXIT_FAIL;
+	}
+	printf("%u\n", id);
+	return XF_EXIT_OK;
+}
+
+static int rule_del(int argc, char **argv)
+{
+	char err[256];
+	struct xf_maps m;
+	__u32 id;
+	int ret;
+
+	if (argc != 2) {
+		xf_err("usage: xdp-fwd rule del IFACE ID");
+		return XF_EXIT_USAGE;
+	}
+	if (xf_parse_u32(argv[1], 1, XF_MAX_RULES_LIMIT, &id)) {
+		xf_err("bad rule id '%s'", argv[1]);
+		return XF_EXIT_USAGE;
+	}
+	if (open_rw(argv[0], &m))
+		return XF_EXIT_FAIL;
+	ret = xf_rule_del(&m, id, err, sizeof(err));
+	xf_maps_close(&m);
+	if (ret) {
+		xf_err("%s on %s", err, argv[0]);
+		return XF_EXIT_FAIL;
+	}
+	return XF_EXIT_OK;
+}
+
+struct row {
+	__u32 id;
+	struct xf_rule_spec spec;
+	struct xf_counter hits;
+};
+
+static int row_cmp(const void *a, const void *b)
+{
+	const struct row *x = a, *y = b;
+
+	if (x->spec.priority != y->spec.priority)
+		return x->spec.priority < y->spec.priority ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static int rule_list(int argc, char **argv)
+{
+	bool json = false;
+	const char *ifname = NULL;
+	struct xf_table t;
+	struct xf_maps m;
+	struct row *rows;
+	struct jw w;
+
+	for (int i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "--json") || !strcmp(argv[i], "-j"))
+			json = true;
+		else if (!ifname)
+			ifname = argv[i];
+		else {
+			xf_err("unexpected argument '%s'", argv[i]);
+			return XF_EXIT_USAGE;
+		}
+	}
+	if (!ifname) {
+		xf_err("usage: xdp-fwd rule list IFACE [--json]");
+		return XF_EXIT_USAGE;
+	}
+	if (xf_maps_open_pinned(ifname, &m))
+		return XF_EXIT_FAIL;
+	if (xf_table_read(&m, &t)) {
+		xf_err("cannot read the rules of %s", ifname);
+		xf_maps_close(&m);
+		return XF_EXIT_FAIL;
+	}
+	rows = calloc(t.n ? t.n : 1, sizeof(*rows));
+	if (!rows) {
+		xf_table_free(&t);
+		xf_maps_close(&m);
+		return XF_EXIT_FAIL;
+	}
+	for (size_t i = 0; i < t.n; i++) {
+		rows[i].id = t.vals[i].id;
+		xf_rule_from_map(&t.keys[i], &t.vals[i],
+				 &t.set.shape[t.keys[i].slot % XF_MAX_SHAPES], &rows[i].spec);
+		xf_counter_sum(m.rule_stats, rows[i].id, &rows[i].hits);
+	}
+	qsort(rows, t.n, sizeof(*rows), row_cmp);
+
+	jw_init(&w, stdout);
+	if (json)
+		jw_arr_open(&w, NULL);
+	else
+		printf("%6s %10s %12s %14s  %s\n", "ID", "PRIORITY", "PACKETS", "BYTES", "RULE");
+	for (size_t i = 0; i < t.n; i++) {
+		char buf[512];
+
+		xf_rule_format(&rows[i].spec, buf, sizeof(buf));
+		if (!json) {
+			printf("%6u %10u %12llu %14llu  %s\n", rows[i].id, rows[i].spec.priority,
+			       (unsigned long long)rows[i].hits.packets,
+			       (unsigned long long)rows[i].hits.bytes, buf);
+			continue;
+		}
+		const struct xf_rule_spec *s = &rows[i].spec;
+		char a[64];
+
+		jw_obj_open(&w, NULL);
+		jw_u64(&w, "id", rows[i].id);
+		jw_u64(&w, "priority", s->priority);
+		if (s->fields & XF_F_VLAN) jw_u64(&w, "vlan", s->vlan); else jw_null(&w, "vlan");
+		if (s->fields & XF_F_PROTO) jw_u64(&w, "proto", s->proto); else jw_null(&w, "proto");
+		if (s->fields & XF_F_SRC) {
+			xf_addr_str(s->family, s->src, a, sizeof(a));
+			snprintf(a + strlen(a), sizeof(a) - strlen(a), "/%u", s->src_plen);
+			jw_str(&w, "src", a);
+		} else {
+			jw_null(&w, "src");
+		}
+		if (s->fields & XF_F_DST) {
+			xf_addr_str(s->family, s->dst, a, sizeof(a));
+			snprintf(a + strlen(a), sizeof(a) - strlen(a), "/%u", s->dst_plen);
+			jw_str(&w, "dst", a);
+		} else {
+			jw_null(&w, "dst");
+		}
+		if (s->fields & XF_F_SPORT) jw_u64(&w, "sport", s->sport); else jw_null(&w, "sport");
+		if (s->fields & XF_F_DPORT) jw_u64(&w, "dport", s->dport); else jw_null(&w, "dport");
+		jw_str(&w, "action", xf_action_name(s->action));
+		jw_str(&w, "dev", s->action == XF_ACT_REDIRECT ? s->dev : NULL);
+		jw_u64(&w, "packets", rows[i].hits.packets);
+		jw_u64(&w, "bytes", rows[i].hits.bytes);
+		jw_str(&w, "rule", buf);
+		jw_obj_close(&w);
+	}
+	if (json) {
+		jw_arr_close(&w);
+		putchar('\n');
+	}
+	free(rows);
+	xf_table_free(&t);
+	xf_maps_close(&m);
+	return XF_EXIT_OK;
+}
+
+static int rule_flush(int argc, char **argv)
+{
+	struct xf_maps m;
+	size_t n = 0;
+	int ret;
+
+	if (argc != 1) {
+		xf_err("usage: xdp-fwd rule flush IFACE");
+		return XF_EXIT_USAGE;
+	}
+	if (open_rw(argv[0], &m))
+		return XF_EXIT_FAIL;
+	ret = xf_rules_flush(&m, &n);
+	xf_maps_close(&m);
+	if (ret) {
+		xf_err("cannot flush the rules of %s: %s", argv[0], strerror(-ret));
+		return XF_EXIT_FAIL;
+	}
+	printf("removed %zu rules\n", n);
+	return XF_EXIT_OK;
+}
+
+static int rule_load(int argc, char **argv)
+{
+	struct xf_rule_file rf;
+	int ret = XF_EXIT_FAIL;
+	char err[512];
+	struct xf_maps m;
+	__u32 *ids;
+	long bad;
+
+	if (argc != 2) {
+		xf_err("usage: xdp-fwd rule load IFACE FILE");
+		return XF_EXIT_USAGE;
+	}
+	if (xf_rule_file_read(argv[1], &rf, err, sizeof(err))) {
+		xf_err("%s; no rules loaded", err);
+		return XF_EXIT_USAGE;
+	}
+	ids = calloc(rf.n ? rf.n : 1, sizeof(*ids));
+	if (!ids || open_rw(argv[0], &m))
+		goto out;
+	if (xf_rules_add(&m, rf.specs, rf.n, ids, &bad, err, sizeof(err))) {
+		if (bad >= 0)
+			xf_err("%s:%zu: %s; no rules loaded", argv[1], rf.lines[bad], err);
+		else
+			xf_err("%s; no rules loaded", err);
+	} else {
+		printf("loaded %zu rules\n", rf.n);
+		ret = XF_EXIT_OK;
+	}
+	xf_maps_close(&m);
+out:
+	free(ids);
+	xf_rule_file_free(&rf);
+	return ret;
+}
+
+int do_rule(int argc, char **argv)
+{
+	if (argc < 2 || xf_wants_help(argc, argv)) {
+		rule_usage(argc < 2 ? stderr : stdout);
+		return argc < 2 ? XF_EXIT_USAGE : XF_EXIT_OK;
+	}
+	if (!strcmp(argv[1], "add"))
+		return rule_add(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "del") || !strcmp(argv[1], "delete"))
+		return rule_del(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "list") || !strcmp(argv[1], "show"))
+		return rule_list(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "flush"))
+		return rule_flush(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "load"))
+		return rule_load(argc - 2, argv + 2);
+	xf_err("unknown rule command '%s' (add, del, list, flush, load)", argv[1]);
+	return XF_EXIT_USAGE;
+}

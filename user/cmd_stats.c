@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* stats: the program's counters, as totals or as per-interval rates. */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "xf_cmds.h"
+#include "xf_maps.h"
+#include "xf_util.h"
+
+struct snap {
+	struct xf_counter act[XF_ACT_MAX], err[XF_PERR_MAX], ev[XF_EV_MAX];
+	double t;
+};
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	stop = 1;
+}
+
+static int snap_read(struct xf_maps *m, struct snap *s)
+{
+	int ret = 0;
+
+	for (__u32 i = 0; i < XF_ACT_MAX; i++)
+		ret |= xf_counter_sum(m->action_stats, i, &s->act[i]);
+	for (__u32 i = 0; i < XF_PERR_MAX; i++)
+		ret |= xf_counter_sum(m->error_stats, i, &s->err[i]);
+	for (__u32 i = 0; i < XF_EV_MAX; i++)
+		ret |= xf_counter_sum(m->event_stats, i, &s->ev[i]);
+	s->t = xf_now();
+	return ret;
+}
+
+/* One group of counters: totals, or rates against prev when given. */
+static void group(struct jw *w, const char *title, const struct xf_counter *c,
+		  const struct xf_counter *prev, double dt, int n,
+		  const char *(*name)(__u32), int first, bool all)
+{
+	if (w)
+		jw_obj_open(w, title);
+	else
+		printf("%s:\n", title);
+	for (int i = first; i < n; i++) {
+		double pk = c[i].packets, by = c[i].bytes;
+
+		if (prev) {
+			pk = (pk - prev[i].packets) / dt;
+			by = (by - prev[i].bytes) / dt;
+		}
+		if (!all && !c[i].packets)
+			continue;
+		if (w) {
+			jw_obj_open(w, name(i));
+			if (prev) {
+				jw_dbl(w, "pps", pk);
+				jw_dbl(w, "bps", by * 8);
+			}
+			jw_u64(w, "packets", c[i].packets);
+			jw_u64(w, "bytes", c[i].bytes);
+			jw_obj_close(w);
+		} else if (prev) {
+			printf("  %-20s %14.0f pps %12.3f Mbit/s\n", name(i), pk, by * 8 / 1e6);
+		} else {
+			printf("  %-20s %14llu packets %16llu bytes\n", name(i),
+			       (unsigned long long)c[i].packets, (unsigned long long)c[i].bytes);
+		}
+	}
+	if (w)
+		jw_obj_close(w);
+}
+
+static void print_snap(const char *ifname, const struct snap *s, const struct snap *prev,
+		       bool json)
+{
+	struct jw w, *pw = json ? &w : NULL;
+	double dt = prev ? s->t - prev->t : 0;
+
+	if (json) {
+		jw_init(&w, stdout);
+		jw_obj_open(&w, NULL);
+		jw_str(&w, "ifname", ifname);
+		if (prev)
+			jw_dbl(&w, "interval", dt);
+	} else if (prev) {
+		printf("%s, last %.2f s:\n", ifname, dt);
+	}
+	group(pw, "actions", s->act, prev ? prev->act : NULL, dt, XF_ACT_MAX,
+	      xf_action_name, 0, true);
+	group(pw, "parse", s->err, prev ? prev->err : NULL, dt, XF_PERR_MAX,
+	      xf_perr_name, 0, json);
+	group(pw, "events", s->ev, prev ? prev->ev : NULL, dt, XF_EV_MAX,
+	      xf_event_name, 0, json);
+	if (json)
+		jw_obj_close(&w);
+	fflush(stdout);
+}
+
+int do_stats(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "interval", required_argument, NULL, 'i' },
+		{ "count", required_argument, NULL, 'c' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{}
+	};
+	double interval = 0;
+	__u32 count = 0;
+	bool json = false;
+	struct snap a, b;
+	struct xf_maps m;
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "i:c:jh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'i':
+			if (xf_parse_double(optarg, 0.1, 3600, &interval)) {
+				xf_err("bad --interval '%s' (0.1..3600 seconds)", optarg);
+				return XF_EXIT_USAGE;
+			}
+			break;
+		case 'c':
+			if (xf_parse_u32(optarg, 1, 0xffffffff, &count)) {
+				xf_err("bad --count '%s'", optarg);
+				return XF_EXIT_USAGE;
+			}
+			break;
+		case 'j':
+			json = true;
+			break;
+		case 'h':
+			printf("usage: xdp-fwd stats IFACE [--interval S [--count N]] [--json]\n\n"
+			       "Counters of the program on IFACE, summed over CPUs: packets and bytes\n"
+			       "per action taken, per parse result (ok or the error's name) and per\n"
+			       "event (fallbacks to the kernel).  With --interval, print the rates\n"
+			       "every S seconds, N times (default: until interrupted).\n"
+			       "  -j, --json   one JSON object per line\n");
+			return XF_EXIT_OK;
+		default:
+			return XF_EXIT_USAGE;
+		}
+	}
+	if (argc - optind != 1) {
+		xf_err("usage: xdp-fwd stats IFACE [--interval S] [--count N] [--json]");
+		return XF_EXIT_USAGE;
+	}
+	if (count && !interval) {
+		xf_err("--count needs --interval");
+		return XF_EXIT_USAGE;
+	}
+	if (xf_maps_open_pinned(argv[optind], &m))
+		return XF_EXIT_FAIL;
+	if (snap_read(&m, &a)) {
+		xf_err("cannot read the counters of %s", argv[optind]);
+		xf_maps_close(&m);
+		return XF_EXIT_FAIL;
+	}
+	if (!interval) {
+		print_snap(argv[optind], &a, NULL, json);
+		xf_maps_close(&m);
+		return XF_EXIT_OK;
+	}
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	for (__u32 n = 0; !stop && (!count || n < count); n++) {
+		usleep((useconds_t)(interval * 1e6));
+		if (stop)
+			break;
+		if (snap_read(&m, &b)) {
+			xf_err("cannot read the counters of %s (unloaded?)", argv[optind]);
+			xf_maps_close(&m);
+			return XF_EXIT_FAIL;
+		}
+		print_snap(argv[optind], &b, &a, json);
+		a = b;
+	}
+	xf_maps_close(&m);
+	return XF_EXIT_OK;
+}

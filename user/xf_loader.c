@@ -1,0 +1,316 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <errno.h>
+#include <linux/if_link.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "xdp_fwd.skel.h"
+#include "xf_loader.h"
+#include "xf_maps.h"
+#include "xf_util.h"
+
+#ifndef BPF_FS_MAGIC
+#define BPF_FS_MAGIC 0xcafe4a11
+#endif
+#define BPFFS "/sys/fs/bpf"
+
+int xf_skel_load(const struct xf_load_opts *o, struct xdp_fwd **out)
+{
+	__u32 max_rules = o->max_rules ? o->max_rules : XF_DEFAULT_MAX_RULES;
+	__u32 max_queues = o->max_queues ? o->max_queues : XF_MAX_QUEUES;
+	struct xdp_fwd *skel;
+	int err;
+
+	skel = xdp_fwd__open();
+	if (!skel) {
+		err = -errno;
+		xf_err("cannot open the embedded BPF object: %s", strerror(-err));
+		return err;
+	}
+	skel->rodata->xf_trace_enabled = o->trace;
+	bpf_map__set_max_entries(skel->maps.rules, max_rules);
+	bpf_map__set_max_entries(skel->maps.rule_stats, max_rules + 1);
+	bpf_map__set_max_entries(skel->maps.xsks, max_queues);
+
+	err = xdp_fwd__load(skel);
+	if (err) {
+		xf_err("cannot load the BPF program: %s%s", strerror(-err),
+		       xf_verbose ? "" : " (run with -v for the verifier's log)");
+		xdp_fwd__destroy(skel);
+		return err;
+	}
+	*out = skel;
+	return 0;
+}
+
+int xf_bpffs_ensure(void)
+{
+	struct statfs st;
+
+	if (!statfs(BPFFS, &st) && (unsigned long)st.f_type == BPF_FS_MAGIC)
+		return 0;
+	if (mkdir(BPFFS, 0700) && errno != EEXIST) {
+		xf_err("cannot create %s: %s", BPFFS, strerror(errno));
+		return -errno;
+	}
+	if (mount("bpf", BPFFS, "bpf", 0, "mode=0700")) {
+		int err = -errno;
+
+		xf_err("no bpffs at %s and mounting one failed: %s", BPFFS, strerror(-err));
+		return err;
+	}
+	xf_info("mounted bpffs at %s", BPFFS);
+	return 0;
+}
+
+const char *xf_attach_mode_name(__u8 mode)
+{
+	switch (mode) {
+	case XDP_ATTACHED_DRV: return "native";
+	case XDP_ATTACHED_SKB: return "skb";
+	case XDP_ATTACHED_HW: return "hw";
+	case XDP_ATTACHED_MULTI: return "multi";
+	default: return "none";
+	}
+}
+
+int xf_query(int ifindex, struct xf_attach_info *info)
+{
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+
+	memset(info, 0, sizeof(*info));
+	if (bpf_xdp_query(ifindex, 0, &q))
+		return -errno;
+	info->attach_mode = q.attach_mode;
+	info->prog_id = q.prog_id ? q.prog_id : (q.drv_prog_id ? q.drv_prog_id : q.skb_prog_id);
+	if (info->prog_id) {
+		struct bpf_prog_info pi = {};
+		__u32 len = sizeof(pi);
+		int fd = bpf_prog_get_fd_by_id(info->prog_id);
+
+		if (fd >= 0) {
+			if (!bpf_obj_get_info_by_fd(fd, &pi, &len))
+				snprintf(info->prog_name, sizeof(info->prog_name), "%s", pi.name);
+			close(fd);
+		}
+	}
+	return 0;
+}
+
+__u32 xf_pinned_prog_id(const char *ifname)
+{
+	struct bpf_prog_info pi = {};
+	__u32 len = sizeof(pi);
+	char path[PATH_MAX];
+	int fd;
+
+	if (xf_pin_dir(ifname, path, sizeof(path) - 8))
+		return 0;
+	strcat(path, "/prog");
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return 0;
+	if (bpf_obj_get_info_by_fd(fd, &pi, &len))
+		pi.id = 0;
+	close(fd);
+	return pi.id;
+}
+
+/* Remove the pins we create, and the directory; quiet about what is missing. */
+static void unpin_all(const char *dir)
+{
+	char path[PATH_MAX + 32];
+
+	for (size_t i = 0; i < ARRAY_SIZE(xf_map_names); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, xf_map_names[i]);
+		unlink(path);
+	}
+	snprintf(path, sizeof(path), "%s/prog", dir);
+	unlink(path);
+	if (rmdir(dir) && errno != ENOENT)
+		xf_warn("cannot remove %s: %s", dir, strerror(errno));
+	rmdir(XF_PIN_ROOT);	/* only succeeds when no other interface is loaded */
+}
+
+static int pin_all(struct xdp_fwd *skel, const char *dir)
+{
+	struct bpf_map *maps[] = {
+		skel->maps.rules, skel->maps.shape_sets, skel->maps.config,
+		skel->maps.action_stats, skel->maps.error_stats,
+		skel->maps.event_stats, skel->maps.rule_stats, skel->maps.xsks,
+		skel->maps.ports, skel->maps.trace,
+	};
+	char path[PATH_MAX + 32];
+	int err;
+
+	_Static_assert(ARRAY_SIZE(maps) == ARRAY_SIZE(xf_map_names), "map list");
+	for (size_t i = 0; i < ARRAY_SIZE(maps); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, xf_map_names[i]);
+		err = bpf_map__pin(maps[i], path);
+		if (err) {
+			xf_err("cannot pin %s: %s", path, strerror(-err));
+			return err;
+		}
+	}
+	snprintf(path, sizeof(path), "%s/prog", dir);
+	err = bpf_program__pin(skel->progs.xdp_fwd, path);
+	if (err)
+		xf_err("cannot pin %s: %s", path, strerror(-err));
+	return err;
+}
+
+static const char *attach_hint(int err, enum xf_mode mode)
+{
+	switch (-err) {
+	case EOPNOTSUPP:
+		return mode == XF_MODE_NATIVE ?
+			"the driver has no native XDP support; try --mode skb" :
+			"XDP is not supported here";
+	case EBUSY:
+	case EEXIST:
+		return "another XDP program is attached (perhaps in the other mode); "
+		       "use --force to replace it";
+	case ERANGE:
+	case EINVAL:
+		return "the driver refused the program: check the MTU "
+		       "(native XDP on ixgbe needs an MTU of at most about 3000 bytes) "
+		       "and that enough TX queues exist for XDP";
+	default:
+		return strerror(-err);
+	}
+}
+
+int xf_load(const char *ifname, const struct xf_load_opts *o)
+{
+	__u32 flags = o->mode == XF_MODE_SKB ? XDP_FLAGS_SKB_MODE : XDP_FLAGS_DRV_MODE;
+	struct xf_attach_info ai;
+	struct xdp_fwd *skel = NULL;
+	char dir[PATH_MAX];
+	__u32 ours;
+	int ifindex, err;
+
+	ifindex = xf_ifindex(ifname);
+	if (ifindex < 0)
+		return ifindex;
+	err = xf_query(ifindex, &ai);
+	if (err) {
+		xf_err("cannot query XDP on %s: %s", ifname, strerror(-err));
+		return err;
+	}
+	err = xf_bpffs_ensure();
+	if (err)
+		return err;
+	xf_pin_dir(ifname, dir, sizeof(dir));
+
+	ours = xf_pinned_prog_id(ifname);
+	if (ours && ai.prog_id == ours) {
+		xf_err("xdp-fwd is already loaded on %s (program id %u); "
+		       "run 'xdp-fwd unload %s' first", ifname, ours, ifname);
+		return -EEXIST;
+	}
+	if (!access(dir, F_OK)) {
+		if (!o->force) {
+			xf_err("stale xdp-fwd pins in %s (the program is no longer attached "
+			       "to %s); use --force or 'xdp-fwd unload %s'", dir, ifname, ifname);
+			return -EEXIST;
+		}
+		unpin_all(dir);
+	}
+	if (ai.prog_id && !o->force) {
+		xf_err("%s already has an XDP program attached (id %u, '%s', %s mode); "
+		       "use --force to replace it", ifname, ai.prog_id, ai.prog_name,
+		       xf_attach_mode_name(ai.attach_mode));
+		return -EBUSY;
+	}
+
+	err = xf_skel_load(o, &skel);
+	if (err)
+		return err;
+	if ((mkdir(XF_PIN_ROOT, 0700) && errno != EEXIST) || mkdir(dir, 0700)) {
+		err = -errno;
+		xf_err("cannot create %s: %s", dir, strerror(-err));
+		goto out;
+	}
+	err = pin_all(skel, dir);
+	if (err)
+		goto unpin;
+
+	if (!o->force)
+		flags |= XDP_FLAGS_UPDATE_IF_NOEXIST;
+	else if (ai.prog_id && ai.attach_mode != (o->mode == XF_MODE_SKB ?
+						 XDP_ATTACHED_SKB : XDP_ATTACHED_DRV)) {
+		/* the kernel keeps one mode at a time: remove the other first */
+		bpf_xdp_detach(ifindex, ai.attach_mode == XDP_ATTACHED_SKB ?
+			       XDP_FLAGS_SKB_MODE : XDP_FLAGS_DRV_MODE, NULL);
+	}
+	err = bpf_xdp_attach(ifindex, bpf_program__fd(skel->progs.xdp_fwd), flags, NULL);
+	if (err) {
+		xf_err("cannot attach to %s: %s", ifname, attach_hint(err, o->mode));
+		goto unpin;
+	}
+	xf_query(ifindex, &ai);
+	printf("loaded on %s: program id %u, %s mode, maps pinned in %s\n", ifname,
+	       ai.prog_id, xf_attach_mode_name(ai.attach_mode), dir);
+	goto out;
+
+unpin:
+	unpin_all(dir);
+out:
+	xdp_fwd__destroy(skel);
+	return err;
+}
+
+int xf_unload(const char *ifname)
+{
+	struct xf_attach_info ai = {};
+	char dir[PATH_MAX];
+	unsigned int ifindex;
+	__u32 ours;
+	int err = 0;
+
+	if (xf_pin_dir(ifname, dir, sizeof(dir))) {
+		xf_err("invalid interface name '%s'", ifname);
+		return -EINVAL;
+	}
+	if (access(dir, F_OK)) {
+		xf_err("xdp-fwd is not loaded on %s (no %s)", ifname, dir);
+		return -ENOENT;
+	}
+	ours = xf_pinned_prog_id(ifname);
+	ifindex = if_nametoindex(ifname);
+	if (!ifindex) {
+		xf_warn("%s no longer exists; removing its pins", ifname);
+	} else if (!xf_query(ifindex, &ai) && ai.prog_id) {
+		if (ours && ai.prog_id == ours) {
+			__u32 flags = ai.attach_mode == XDP_ATTACHED_SKB ?
+				XDP_FLAGS_SKB_MODE : XDP_FLAGS_DRV_MODE;
+			LIBBPF_OPTS(bpf_xdp_attach_opts, opts);
+			char path[PATH_MAX + 8];
+			int fd;
+
+			snprintf(path, sizeof(path), "%s/prog", dir);
+			fd = bpf_obj_get(path);
+			opts.old_prog_fd = fd;	/* detach only if it is still ours */
+			err = bpf_xdp_detach(ifindex, flags, &opts);
+			if (fd >= 0)
+				close(fd);
+			if (err) {
+				xf_err("cannot detach from %s: %s", ifname, strerror(-err));
+				return err;
+			}
+		} else {
+			xf_warn("the program on %s (id %u, '%s') is not xdp-fwd's; "
+				"leaving it attached", ifname, ai.prog_id, ai.prog_name);
+		}
+	}
+	unpin_all(dir);
+	printf("unloaded from %s\n", ifname);
+	return 0;
+}

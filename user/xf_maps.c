@@ -1,0 +1,605 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "xdp_fwd.skel.h"
+#include "xf_maps.h"
+#include "xf_util.h"
+
+const char *const xf_map_names[10] = {
+	"rules", "shape_sets", "config", "action_stats", "error_stats",
+	"event_stats", "rule_stats", "xsks", "ports", "trace",
+};
+
+static int *map_slot(struct xf_maps *m, int i)
+{
+	int *slots[] = { &m->rules, &m->shape_sets, &m->config, &m->action_stats,
+			 &m->error_stats, &m->event_stats, &m->rule_stats,
+			 &m->xsks, &m->ports, &m->trace };
+	return slots[i];
+}
+
+void xf_maps_init(struct xf_maps *m)
+{
+	memset(m, 0, sizeof(*m));
+	for (int i = 0; i < 10; i++)
+		*map_slot(m, i) = -1;
+	m->prog = -1;
+	m->lock_fd = -1;
+}
+
+int xf_pin_dir(const char *ifname, char *buf, size_t len)
+{
+	if (!xf_ifname_valid(ifname))
+		return -EINVAL;
+	if ((size_t)snprintf(buf, len, "%s/%s", XF_PIN_ROOT, ifname) >= len)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+static int rule_capacity(int rule_stats_fd, __u32 *max_rules)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+	int err;
+
+	err = bpf_obj_get_info_by_fd(rule_stats_fd, &info, &len);
+	if (err)
+		return -errno;
+	*max_rules = info.max_entries - 1;
+	return 0;
+}
+
+int xf_maps_open_pinned(const char *ifname, struct xf_maps *m)
+{
+	char path[PATH_MAX + 32];
+	int err;
+
+	xf_maps_init(m);
+	err = xf_pin_dir(ifname, m->dir, sizeof(m->dir));
+	if (err) {
+		xf_err("invalid interface name '%s'", ifname);
+		return err;
+	}
+	if (access(m->dir, F_OK)) {
+		xf_err("xdp-fwd is not loaded on %s (no %s)", ifname, m->dir);
+		return -ENOENT;
+	}
+	for (int i = 0; i < 10; i++) {
+		snprintf(path, sizeof(path), "%s/%s", m->dir, xf_map_names[i]);
+		*map_slot(m, i) = bpf_obj_get(path);
+		if (*map_slot(m, i) < 0) {
+			err = -errno;
+			xf_err("cannot open %s: %s", path, strerror(-err));
+			xf_maps_close(m);
+			return err;
+		}
+	}
+	snprintf(path, sizeof(path), "%s/prog", m->dir);
+	m->prog = bpf_obj_get(path);
+	err = rule_capacity(m->rule_stats, &m->max_rules);
+	if (err) {
+		xf_maps_close(m);
+		return err;
+	}
+	return 0;
+}
+
+int xf_maps_from_skel(struct xdp_fwd *skel, struct xf_maps *m)
+{
+	struct bpf_map *maps[10] = {
+		skel->maps.rules, skel->maps.shape_sets, skel->maps.config,
+		skel->maps.action_stats, skel->maps.error_stats,
+		skel->maps.event_stats, skel->maps.rule_stats, skel->maps.xsks,
+		skel->maps.ports, skel->maps.trace,
+	};
+
+	xf_maps_init(m);
+	for (int i = 0; i < 10; i++) {
+		/* dup so that xf_maps_close() never closes the skeleton's fds */
+		*map_slot(m, i) = fcntl(bpf_map__fd(maps[i]), F_DUPFD_CLOEXEC, 3);
+		if (*map_slot(m, i) < 0) {
+			int err = -errno;
+
+			xf_maps_close(m);
+			return err;
+		}
+	}
+	m->max_rules = bpf_map__max_entries(skel->maps.rule_stats) - 1;
+	return 0;
+}
+
+void xf_maps_close(struct xf_maps *m)
+{
+	for (int i = 0; i < 10; i++)
+		if (*map_slot(m, i) >= 0)
+			close(*map_slot(m, i));
+	if (m->prog >= 0)
+		close(m->prog);
+	if (m->lock_fd >= 0)
+		close(m->lock_fd);	/* drops the flock */
+	xf_maps_init(m);
+}
+
+int xf_maps_lock(struct xf_maps *m)
+{
+	if (!m->dir[0] || m->lock_fd >= 0)
+		return 0;
+	m->lock_fd = open(m->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (m->lock_fd < 0 || flock(m->lock_fd, LOCK_EX)) {
+		int err = -errno;
+
+		xf_err("cannot lock %s: %s", m->dir, strerror(-err));
+		return err;
+	}
+	return 0;
+}
+
+/* counters */
+
+int xf_counter_sum(int fd, __u32 idx, struct xf_counter *out)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	struct xf_counter *v;
+
+	memset(out, 0, sizeof(*out));
+	if (ncpu < 1)
+		return -EINVAL;
+	v = calloc(ncpu, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	if (bpf_map_lookup_elem(fd, &idx, v)) {
+		int err = -errno;
+
+		free(v);
+		return err;
+	}
+	for (int i = 0; i < ncpu; i++) {
+		out->packets += v[i].packets;
+		out->bytes += v[i].bytes;
+	}
+	free(v);
+	return 0;
+}
+
+int xf_counter_zero(int fd, __u32 idx)
+{
+	int ncpu = libbpf_num_possible_cpus(), err = 0;
+	struct xf_counter *v;
+
+	if (ncpu < 1)
+		return -EINVAL;
+	v = calloc(ncpu, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	if (bpf_map_update_elem(fd, &idx, v, BPF_ANY))
+		err = -errno;
+	free(v);
+	return err;
+}
+
+/* config */
+
+int xf_config_get(struct xf_maps *m, struct xf_config *cfg)
+{
+	__u32 zero = 0;
+
+	if (bpf_map_lookup_elem(m->config, &zero, cfg))
+		return -errno;
+	return 0;
+}
+
+int xf_config_set(struct xf_maps *m, const struct xf_config *in)
+{
+	struct xf_config cfg;
+	__u32 zero = 0;
+	int err;
+
+	err = xf_config_get(m, &cfg);
+	if (err)
+		return err;
+	cfg.default_action = in->default_action;
+	cfg.default_ifindex = in->default_ifindex;
+	cfg.error_action = in->error_action;
+	if (bpf_map_update_elem(m->config, &zero, &cfg, BPF_ANY))
+		return -errno;
+	return 0;
+}
+
+/* the rule table */
+
+void xf_table_free(struct xf_table *t)
+{
+	free(t->keys);
+	free(t->vals);
+	memset(t, 0, sizeof(*t));
+}
+
+int xf_table_read(struct xf_maps *m, struct xf_table *t)
+{
+	struct xf_rule_key key, next, *pkey = NULL;
+	struct xf_config cfg;
+	size_t cap = 0;
+	int err;
+
+	memset(t, 0, sizeof(*t));
+	err = xf_config_get(m, &cfg);
+	if (err)
+		return err;
+	t->active = cfg.active_set & 1;
+	if (bpf_map_lookup_elem(m->shape_sets, &t->active, &t->set))
+		return -errno;
+	if (t->set.count > XF_MAX_SHAPES)
+		return -EUCLEAN;
+
+	while (!bpf_map_get_next_key(m->rules, pkey, &next)) {
+		struct xf_rule val;
+
+		key = next;
+		pkey = &key;
+		if (bpf_map_lookup_elem(m->rules, &key, &val))
+			continue;	/* deleted under us */
+		if (t->n == cap) {
+			size_t ncap = cap ? cap * 2 : 256;
+			void *k = realloc(t->keys, ncap * sizeof(*t->keys));
+
+			if (!k)
+				goto nomem;
+			t->keys = k;
+			k = realloc(t->vals, ncap * sizeof(*t->vals));
+			if (!k)
+				goto nomem;
+			t->vals = k;
+			cap = ncap;
+		}
+		t->keys[t->n] = key;
+		t->vals[t->n] = val;
+		t->n++;
+	}
+	if (errno != ENOENT) {
+		err = -errno;
+		xf_table_free(t);
+		return err;
+	}
+	return 0;
+nomem:
+	xf_table_free(t);
+	return -ENOMEM;
+}
+
+long xf_table_find(const struct xf_table *t, __u32 id)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (t->vals[i].id == id)
+			return (long)i;
+	return -1;
+}
+
+unsigned int xf_table_shapes(const struct xf_table *t)
+{
+	unsigned int n = 0;
+
+	for (int s = 0; s < XF_MAX_SHAPES; s++)
+		n += t->set.shape[s].nrules > 0;
+	return n;
+}
+
+static int errf(char *err, size_t errlen, int ret, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int errf(char *err, size_t errlen, int ret, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return ret;
+}
+
+/* Order the used slots by best priority, then slot, and count them. */
+static void set_reorder(struct xf_shape_set *set)
+{
+	__u32 n = 0;
+
+	for (int s = 0; s < XF_MAX_SHAPES; s++)
+		if (set->shape[s].nrules)
+			set->order[n++] = s;
+	for (__u32 i = 1; i < n; i++) {	/* insertion sort: n <= 16 */
+		__u8 v = set->order[i];
+		__u32 j = i;
+
+		while (j > 0 && set->shape[set->order[j - 1]].min_priority >
+				set->shape[v].min_priority) {
+			set->order[j] = set->order[j - 1];
+			j--;
+		}
+		set->order[j] = v;
+	}
+	for (__u32 i = n; i < XF_MAX_SHAPES; i++)
+		set->order[i] = 0;
+	set->count = n;
+}
+
+/* Write set into the inactive copy, then make it the live one. */
+static int set_publish(struct xf_maps *m, __u32 active, struct xf_shape_set *set)
+{
+	__u32 next = active ^ 1, zero = 0;
+	struct xf_config cfg;
+	int err;
+
+	set_reorder(set);
+	if (bpf_map_update_elem(m->shape_sets, &next, set, BPF_ANY))
+		return -errno;
+	err = xf_config_get(m, &cfg);
+	if (err)
+		return err;
+	cfg.active_set = next;
+	if (bpf_map_update_elem(m->config, &zero, &cfg, BPF_ANY))
+		return -errno;
+	return 0;
+}
+
+static int key_cmp(const void *a, const void *b)
+{
+	return memcmp(*(const struct xf_rule_key *const *)a,
+		      *(const struct xf_rule_key *const *)b,
+		      sizeof(struct xf_rule_key));
+}
+
+int xf_rules_add(struct xf_maps *m, const struct xf_rule_spec *specs, size_t n,
+		 __u32 *ids, long *bad, char *err, size_t errlen)
+{
+	struct xf_rule_key *keys = NULL, **sorted = NULL;
+	struct xf_rule *vals = NULL;
+	struct xf_shape_set set;
+	struct xf_table t;
+	unsigned char *used = NULL, *new_port = NULL;
+	size_t inserted = 0, i;
+	__u32 next_id = 1;
+	int ret;
+
+	if (bad)
+		*bad = -1;
+	ret = xf_table_read(m, &t);
+	if (ret)
+		return errf(err, errlen, ret, "cannot read the rule table: %s",
+			    strerror(-ret));
+	if (t.n + n > m->max_rules) {
+		ret = errf(err, errlen, -ENOSPC,
+			   "rule table full: %zu rules + %zu new > limit %u (see load --max-rules)",
+			   t.n, n, m->max_rules);
+		goto out;
+	}
+	keys = calloc(n ? n : 1, sizeof(*keys));
+	vals = calloc(n ? n : 1, sizeof(*vals));
+	sorted = calloc(n ? n : 1, sizeof(*sorted));
+	used = calloc(m->max_rules + 2, 1);
+	new_port = calloc(n ? n : 1, 1);
+	if (!keys || !vals || !sorted || !used || !new_port) {
+		ret = errf(err, errlen, -ENOMEM, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < t.n; i++)
+		if (t.vals[i].id <= m->max_rules)
+			used[t.vals[i].id] = 1;
+
+	set = t.set;
+	for (i = 0; i < n; i++) {
+		struct xf_shape_id sid = xf_rule_shape(&specs[i]);
+		struct xf_rule existing;
+		int slot = -1, s;
+
+		for (s = 0; s < XF_MAX_SHAPES && slot < 0; s++)
+			if (set.shape[s].nrules && xf_shape_eq(&sid, &set.shape[s]))
+				slot = s;
+		for (s = 0; s < XF_MAX_SHAPES && slot < 0; s++)
+			if (!set.shape[s].nrules) {
+				slot = s;
+				xf_shape_fill(&set.shape[s], &sid);
+				set.shape[s].min_priority = specs[i].priority;
+			}
+		if (slot < 0) {
+			if (bad)
+				*bad = (long)i;
+			ret = errf(err, errlen, -ENOSPC,
+				   "all %d rule shapes are in use; this rule needs another "
+				   "(a shape is the set of fields and prefix lengths a rule matches)",
+				   XF_MAX_SHAPES);
+			goto out;
+		}
+		set.shape[slot].nrules++;
+		if (specs[i].priority < set.shape[slot].min_priority)
+			set.shape[slot].min_priority = specs[i].priority;
+
+		xf_rule_key(&specs[i], slot, &keys[i]);
+		if (!bpf_map_lookup_elem(m->rules, &keys[i], &existing)) {
+			if (bad)
+				*bad = (long)i;
+			ret = errf(err, errlen, -EEXIST,
+				   "rule %u already matches the same fields", existing.id);
+			goto out;
+		}
+		while (next_id <= m->max_rules && used[next_id])
+			next_id++;
+		if (next_id > m->max_rules) {
+			ret = errf(err, errlen, -ENOSPC, "no free rule id (limit %u)",
+				   m->max_rules);
+			goto out;
+		}
+		used[next_id] = 1;
+		vals[i] = (struct xf_rule){
+			.id = next_id,
+			.priority = specs[i].priority,
+			.action = specs[i].action,
+			.ifindex = specs[i].action == XF_ACT_REDIRECT ? specs[i].ifindex : 0,
+		};
+		sorted[i] = &keys[i];
+	}
+
+	/* duplicates within the batch */
+	qsort(sorted, n, sizeof(*sorted), key_cmp);
+	for (i = 1; i < n; i++) {
+		if (!key_cmp(&sorted[i - 1], &sorted[i])) {
+			size_t a = sorted[i - 1] - keys, b = sorted[i] - keys;
+
+			if (bad)
+				*bad = (long)(a > b ? a : b);
+			ret = errf(err, errlen, -EEXIST,
+				   "rules %zu and %zu match the same fields",
+				   (a < b ? a : b) + 1, (a > b ? a : b) + 1);
+			goto out;
+		}
+	}
+
+	/* redirect targets must be in the devmap before a rule points there */
+	for (i = 0; i < n; i++) {
+		struct bpf_devmap_val dv;
+
+		if (specs[i].action != XF_ACT_REDIRECT ||
+		    !bpf_map_lookup_elem(m->ports, &specs[i].ifindex, &dv))
+			continue;
+		ret = xf_port_add(m, specs[i].ifindex);
+		if (ret) {
+			if (bad)
+				*bad = (long)i;
+			ret = errf(err, errlen, ret, "cannot add %s to the devmap: %s",
+				   specs[i].dev, strerror(-ret));
+			goto rollback;
+		}
+		new_port[i] = 1;
+	}
+
+	for (i = 0; i < n; i++) {
+		xf_counter_zero(m->rule_stats, vals[i].id);
+		if (bpf_map_update_elem(m->rules, &keys[i], &vals[i], BPF_NOEXIST)) {
+			ret = -errno;
+			if (bad)
+				*bad = (long)i;
+			if (ret == -E2BIG || ret == -ENOMEM || ret == -ENOSPC)
+				errf(err, errlen, ret, "rule table full (limit %u rules)",
+				     m->max_rules);
+			else if (ret == -EEXIST)
+				errf(err, errlen, ret, "a rule matching the same fields was added meanwhile");
+			else
+				errf(err, errlen, ret, "cannot insert rule: %s", strerror(-ret));
+			goto rollback;
+		}
+		inserted++;
+	}
+	ret = set_publish(m, t.active, &set);
+	if (ret) {
+		errf(err, errlen, ret, "cannot publish the shape table: %s", strerror(-ret));
+		goto rollback;
+	}
+	for (i = 0; i < n; i++)
+		ids[i] = vals[i].id;
+	ret = 0;
+	goto out;
+
+rollback:
+	for (i = 0; i < inserted; i++)
+		bpf_map_delete_elem(m->rules, &keys[i]);
+	for (i = 0; i < n; i++)
+		if (new_port && new_port[i])
+			xf_port_del(m, specs[i].ifindex);
+out:
+	free(new_port);
+	free(keys);
+	free(vals);
+	free(sorted);
+	free(used);
+	xf_table_free(&t);
+	return ret;
+}
+
+int xf_rule_del(struct xf_maps *m, __u32 id, char *err, size_t errlen)
+{
+	struct xf_shape_set set;
+	struct xf_shape *s;
+	struct xf_table t;
+	long at;
+	int ret;
+	__u32 slot;
+
+	ret = xf_table_read(m, &t);
+	if (ret)
+		return errf(err, errlen, ret, "cannot read the rule table: %s",
+			    strerror(-ret));
+	at = xf_table_find(&t, id);
+	if (at < 0) {
+		ret = errf(err, errlen, -ENOENT, "no rule with id %u", id);
+		goto out;
+	}
+	set = t.set;
+	slot = t.keys[at].slot % XF_MAX_SHAPES;
+	s = &set.shape[slot];
+	if (s->nrules > 1) {
+		s->nrules--;
+		s->min_priority = XF_MAX_PRIORITY;
+		for (size_t i = 0; i < t.n; i++)
+			if ((long)i != at && t.keys[i].slot == slot &&
+			    t.vals[i].priority < s->min_priority)
+				s->min_priority = t.vals[i].priority;
+	} else {
+		memset(s, 0, sizeof(*s));
+	}
+	/* unpublish the shape first, so no frame looks for the rule after */
+	ret = set_publish(m, t.active, &set);
+	if (ret) {
+		errf(err, errlen, ret, "cannot publish the shape table: %s", strerror(-ret));
+		goto out;
+	}
+	if (bpf_map_delete_elem(m->rules, &t.keys[at])) {
+		ret = -errno;
+		errf(err, errlen, ret, "cannot delete rule %u: %s", id, strerror(-ret));
+	}
+out:
+	xf_table_free(&t);
+	return ret;
+}
+
+int xf_rules_flush(struct xf_maps *m, size_t *removed)
+{
+	struct xf_shape_set empty;
+	struct xf_table t;
+	int ret;
+
+	ret = xf_table_read(m, &t);
+	if (ret)
+		return ret;
+	memset(&empty, 0, sizeof(empty));
+	ret = set_publish(m, t.active, &empty);
+	if (!ret)
+		for (size_t i = 0; i < t.n; i++)
+			bpf_map_delete_elem(m->rules, &t.keys[i]);
+	if (removed)
+		*removed = t.n;
+	xf_table_free(&t);
+	return ret;
+}
+
+int xf_port_add(struct xf_maps *m, __u32 ifindex)
+{
+	struct bpf_devmap_val val = { .ifindex = ifindex };
+
+	if (bpf_map_update_elem(m->ports, &ifindex, &val, BPF_ANY))
+		return -errno;
+	return 0;
+}
+
+int xf_port_del(struct xf_maps *m, __u32 ifindex)
+{
+	if (bpf_map_delete_elem(m->ports, &ifindex))
+		return -errno;
+	return 0;
+}
