@@ -75,7 +75,15 @@ int do_load(int argc, char **argv)
 		load_usage(stderr);
 		return XF_EXIT_USAGE;
 	}
-	return xf_load(argv[optind], &o) ? XF_EXIT_FAIL : XF_EXIT_OK;
+	struct xf_attach_info ai;
+
+	if (xf_load(argv[optind], &o))
+		return XF_EXIT_FAIL;
+	if (!xf_query(if_nametoindex(argv[optind]), &ai))
+		printf("loaded on %s: program id %u, %s mode, maps pinned in %s/%s\n",
+		       argv[optind], ai.prog_id, xf_attach_mode_name(ai.attach_mode),
+		       XF_PIN_ROOT, argv[optind]);
+	return XF_EXIT_OK;
 }
 
 int do_unload(int argc, char **argv)
@@ -90,7 +98,10 @@ int do_unload(int argc, char **argv)
 		xf_err("usage: xdp-fwd unload IFACE");
 		return XF_EXIT_USAGE;
 	}
-	return xf_unload(argv[1]) ? XF_EXIT_FAIL : XF_EXIT_OK;
+	if (xf_unload(argv[1]))
+		return XF_EXIT_FAIL;
+	printf("unloaded from %s\n", argv[1]);
+	return XF_EXIT_OK;
 }
 
 struct status {

@@ -255,9 +255,7 @@ int xf_load(const char *ifname, const struct xf_load_opts *o)
 		xf_err("cannot attach to %s: %s", ifname, attach_hint(err, o->mode));
 		goto unpin;
 	}
-	xf_query(ifindex, &ai);
-	printf("loaded on %s: program id %u, %s mode, maps pinned in %s\n", ifname,
-	       ai.prog_id, xf_attach_mode_name(ai.attach_mode), dir);
+	xf_info("loaded on %s, maps pinned in %s", ifname, dir);
 	goto out;
 
 unpin:
@@ -311,6 +309,5 @@ int xf_unload(const char *ifname)
 		}
 	}
 	unpin_all(dir);
-	printf("unloaded from %s\n", ifname);
 	return 0;
 }

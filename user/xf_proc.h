@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * xf_proc.h - the batch-processing API of the AF_XDP consumer.
+ *
+ * `xdp-fwd run` receives frames on one AF_XDP socket per RX queue, one
+ * worker thread per socket.  Each worker hands every batch it takes off
+ * its RX ring to a processor: a struct xf_proc_ops.  The processor looks
+ * at (and may rewrite in place) each frame and sets a verdict per frame:
+ *
+ *   XF_V_DROP  the frame is done with; its buffer goes back to the fill ring
+ *   XF_V_TX    send the frame (as it now is, len may change up to the
+ *              frame's room) back out of the same queue
+ *
+ * The frames live in the UMEM: data stays valid only until the call
+ * returns.  Copy what must outlive it.  batch() runs on the worker's
+ * thread and must not block: it is the hot path.  Everything else
+ * (init, fini, report) runs once per queue.
+ *
+ * The built-in processors are rxdrop, l2fwd and capture (xf_procs.c);
+ * one of your own is a struct xf_proc_ops passed to xf_run().
+ */
+#ifndef XF_PROC_H
+#define XF_PROC_H
+
+#include <linux/types.h>
+#include <stdio.h>
+
+enum xf_verdict {
+	XF_V_DROP = 0,
+	XF_V_TX = 1,
+};
+
+struct xf_frame {
+	__u8 *data;		/* the frame, in the UMEM */
+	__u32 len;		/* its length; a processor may change it for TX */
+	__u32 room;		/* the most len may grow to */
+};
+
+struct xf_proc_ops {
+	const char *name;
+	/* Per queue.  *ctx is the processor's own state for that queue. */
+	int (*init)(void **ctx, int queue, void *arg);
+	/* One batch of n frames; fill verdict[0..n-1]. */
+	void (*batch)(void *ctx, struct xf_frame *frames, __u8 *verdict, unsigned int n);
+	void (*fini)(void *ctx);
+	void *arg;		/* handed to init() */
+};
+
+extern const struct xf_proc_ops xf_proc_rxdrop;
+extern const struct xf_proc_ops xf_proc_l2fwd;
+
+/* capture: frames copied off the hot path to a pcap file. */
+struct xf_capture;
+struct xf_capture *xf_capture_open(const char *path, unsigned int queues,
+				   unsigned int slots, unsigned int snaplen);
+/* Stop the writer, flush and close; returns the frames written. */
+void xf_capture_close(struct xf_capture *c, unsigned long long *written,
+		      unsigned long long *missed);
+struct xf_proc_ops xf_proc_capture(struct xf_capture *c);
+
+#endif /* XF_PROC_H */

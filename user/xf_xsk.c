@@ -1,0 +1,418 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <errno.h>
+#include <poll.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+
+#include "xf_util.h"
+#include "xf_xsk.h"
+
+#ifndef SO_PREFER_BUSY_POLL
+#define SO_PREFER_BUSY_POLL 69
+#endif
+#ifndef SO_BUSY_POLL_BUDGET
+#define SO_BUSY_POLL_BUDGET 70
+#endif
+#define XF_BIND_RETRY_MS 2000	/* EBUSY: the previous socket's teardown is async */
+
+static void pool_put(struct xf_queue *q, __u64 addr)
+{
+	q->pool[q->npool++] = addr;
+}
+
+/* Move free frames to the fill ring, as many as fit, in one reservation. */
+static void refill(struct xf_queue *q)
+{
+	__u32 n = q->npool, idx, got;
+
+	if (!n)
+		return;
+	got = xsk_ring_prod__reserve(&q->fq, n, &idx);
+	if (!got) {
+		n = xsk_prod_nb_free(&q->fq, n);
+		if (!n)
+			return;
+		got = xsk_ring_prod__reserve(&q->fq, n, &idx);
+		if (!got)
+			return;
+	}
+	for (__u32 i = 0; i < got; i++)
+		*xsk_ring_prod__fill_addr(&q->fq, idx + i) = q->pool[--q->npool];
+	xsk_ring_prod__submit(&q->fq, got);
+	q->fq_out += got;
+}
+
+static void drain_completions(struct xf_queue *q)
+{
+	__u32 idx, n;
+
+	if (!q->tx_out)
+		return;
+	n = xsk_ring_cons__peek(&q->cq, q->cfg->ring_size, &idx);
+	for (__u32 i = 0; i < n; i++)
+		pool_put(q, *xsk_ring_cons__comp_addr(&q->cq, idx + i));
+	if (n) {
+		xsk_ring_cons__release(&q->cq, n);
+		q->tx_out -= n;
+	}
+}
+
+static void kick_tx(struct xf_queue *q)
+{
+	if (xsk_ring_prod__needs_wakeup(&q->tx)) {
+		sendto(q->fd, NULL, 0, MSG_DONTWAIT, NULL, 0);
+		atomic_fetch_add_explicit(&q->st.wakeups, 1, memory_order_relaxed);
+	}
+}
+
+/* One batch: RX peek -> process -> TX or free -> refill. Returns frames. */
+static unsigned int do_batch(struct xf_queue *q, struct xf_frame *fr, __u64 *addr, __u8 *v)
+{
+	const struct xf_run_cfg *c = q->cfg;
+	__u32 idx_rx, idx_tx = 0, n, ntx = 0, sent = 0;
+	unsigned long long bytes = 0, txb = 0;
+
+	drain_completions(q);
+	n = xsk_ring_cons__peek(&q->rx, c->batch, &idx_rx);
+	if (!n) {
+		if (xsk_ring_prod__needs_wakeup(&q->fq)) {
+			recvfrom(q->fd, NULL, 0, MSG_DONTWAIT, NULL, NULL);
+			atomic_fetch_add_explicit(&q->st.wakeups, 1, memory_order_relaxed);
+		}
+		refill(q);
+		return 0;
+	}
+	for (__u32 i = 0; i < n; i++) {
+		const struct xdp_desc *d = xsk_ring_cons__rx_desc(&q->rx, idx_rx + i);
+
+		addr[i] = d->addr;
+		fr[i].data = xsk_umem__get_data(q->buf, d->addr);
+		fr[i].len = d->len;
+		fr[i].room = c->frame_size - (__u32)(xsk_umem__extract_offset(d->addr));
+		bytes += d->len;
+	}
+	xsk_ring_cons__release(&q->rx, n);
+	q->fq_out -= n;
+	q->in_proc = n;
+
+	c->ops.batch(q->pctx, fr, v, n);
+
+	for (__u32 i = 0; i < n; i++)
+		ntx += v[i] == XF_V_TX;
+	if (ntx) {
+		__u32 room;
+
+		drain_completions(q);
+		room = xsk_prod_nb_free(&q->tx, ntx);	/* a full ring drops the rest */
+		sent = xsk_ring_prod__reserve(&q->tx, room < ntx ? room : ntx, &idx_tx);
+	}
+	for (__u32 i = 0, t = 0; i < n; i++) {
+		if (v[i] == XF_V_TX && t < sent) {
+			struct xdp_desc *d = xsk_ring_prod__tx_desc(&q->tx, idx_tx + t++);
+
+			d->addr = addr[i];
+			d->len = fr[i].len <= fr[i].room ? fr[i].len : fr[i].room;
+			txb += d->len;
+		} else {
+			pool_put(q, xsk_umem__extract_addr(addr[i]));
+		}
+	}
+	q->in_proc = 0;
+	if (sent) {
+		xsk_ring_prod__submit(&q->tx, sent);
+		q->tx_out += sent;
+		kick_tx(q);
+	}
+	refill(q);
+
+	atomic_fetch_add_explicit(&q->st.rx_packets, n, memory_order_relaxed);
+	atomic_fetch_add_explicit(&q->st.rx_bytes, bytes, memory_order_relaxed);
+	if (sent) {
+		atomic_fetch_add_explicit(&q->st.tx_packets, sent, memory_order_relaxed);
+		atomic_fetch_add_explicit(&q->st.tx_bytes, txb, memory_order_relaxed);
+	}
+	if (ntx > sent)
+		atomic_fetch_add_explicit(&q->st.tx_dropped, ntx - sent, memory_order_relaxed);
+	return n;
+}
+
+struct worker_arg {
+	struct xf_run *r;
+	struct xf_queue *q;
+};
+
+static void *worker(void *arg)
+{
+	struct xf_run *r = ((struct worker_arg *)arg)->r;
+	struct xf_queue *q = ((struct worker_arg *)arg)->q;
+	unsigned int b = r->cfg.batch;
+	struct xf_frame *fr = calloc(b, sizeof(*fr));
+	__u64 *addr = calloc(b, sizeof(*addr));
+	__u8 *v = calloc(b, 1);
+	struct pollfd pfd = { .fd = q->fd, .events = POLLIN };
+
+	free(arg);
+	if (!fr || !addr || !v) {
+		q->err = -ENOMEM;
+		goto out;
+	}
+	while (!atomic_load_explicit(&r->stop, memory_order_relaxed)) {
+		if (do_batch(q, fr, addr, v))
+			continue;
+		if (r->cfg.busy_poll)
+			continue;	/* the recvfrom() in do_batch busy-polls */
+		/* block until frames arrive; the timeout bounds stop latency */
+		if (poll(&pfd, 1, 100) < 0 && errno != EINTR) {
+			q->err = -errno;
+			break;
+		}
+		if (pfd.revents & (POLLERR | POLLHUP | POLLNVAL)) {
+			q->err = -ENETDOWN;
+			break;
+		}
+	}
+	/* let in-flight TX complete so every frame is accounted for */
+	for (int i = 0; i < 100 && q->tx_out; i++) {
+		kick_tx(q);
+		drain_completions(q);
+		if (q->tx_out)
+			usleep(1000);
+	}
+out:
+	free(fr);
+	free(addr);
+	free(v);
+	return NULL;
+}
+
+bool xf_queue_frames_ok(const struct xf_queue *q)
+{
+	return q->npool + q->fq_out + q->tx_out + q->in_proc == q->cfg->frames;
+}
+
+int xf_xsk_stats(const struct xf_queue *q, struct xdp_statistics *st)
+{
+	socklen_t len = sizeof(*st);
+
+	memset(st, 0, sizeof(*st));
+	if (getsockopt(q->fd, SOL_XDP, XDP_STATISTICS, st, &len))
+		return -errno;
+	return 0;
+}
+
+static int set_busy_poll(struct xf_queue *q)
+{
+	int one = 1, usecs = 20, budget = q->cfg->batch;
+
+	if (setsockopt(q->fd, SOL_SOCKET, SO_PREFER_BUSY_POLL, &one, sizeof(one)) ||
+	    setsockopt(q->fd, SOL_SOCKET, SO_BUSY_POLL, &usecs, sizeof(usecs)) ||
+	    setsockopt(q->fd, SOL_SOCKET, SO_BUSY_POLL_BUDGET, &budget, sizeof(budget)))
+		return -errno;
+	return 0;
+}
+
+static int socket_create(struct xf_queue *q, __u16 bind_flags)
+{
+	struct xsk_socket_config sc = {};
+	double deadline = xf_now() + XF_BIND_RETRY_MS / 1000.0;
+	int err;
+
+	sc.rx_size = q->cfg->ring_size;
+	sc.tx_size = q->cfg->ring_size;
+	sc.libxdp_flags = XSK_LIBXDP_FLAGS__INHIBIT_PROG_LOAD;
+	sc.bind_flags = bind_flags | XDP_USE_NEED_WAKEUP;
+	for (;;) {
+		err = xsk_socket__create(&q->xsk, q->cfg->ifname, q->queue, q->umem,
+					 &q->rx, &q->tx, &sc);
+		if (err != -EBUSY || xf_now() > deadline)
+			return err;
+		usleep(20000);
+	}
+}
+
+static const char *bind_hint(int err)
+{
+	switch (-err) {
+	case EOPNOTSUPP:
+		return "the driver does not offer zero-copy AF_XDP on this device";
+	case EINVAL:
+		return "queue out of range, or the frame size does not suit the driver "
+		       "(ixgbe zero-copy needs the MTU to fit in the frame)";
+	case EBUSY:
+		return "another AF_XDP socket is bound to this queue";
+	case ENOMEM:
+	case ENOBUFS:
+		return "cannot pin the UMEM (needs CAP_IPC_LOCK or a larger RLIMIT_MEMLOCK)";
+	default:
+		return strerror(-err);
+	}
+}
+
+static int queue_setup(struct xf_queue *q, unsigned int idx)
+{
+	const struct xf_run_cfg *c = q->cfg;
+	struct xsk_umem_config uc = {
+		.fill_size = c->ring_size * 2,
+		.comp_size = c->ring_size,
+		.frame_size = c->frame_size,
+		.frame_headroom = 0,
+		.flags = 0,
+	};
+	struct xdp_options opts;
+	socklen_t olen = sizeof(opts);
+	size_t size = (size_t)c->frames * c->frame_size;
+	int err;
+
+	q->buf = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (q->buf == MAP_FAILED) {
+		q->buf = NULL;
+		return -ENOMEM;
+	}
+	q->pool = calloc(c->frames, sizeof(*q->pool));
+	if (!q->pool)
+		return -ENOMEM;
+	err = xsk_umem__create(&q->umem, q->buf, size, &q->fq, &q->cq, &uc);
+	if (err) {
+		xf_err("queue %u: cannot register the UMEM: %s", q->queue, bind_hint(err));
+		return err;
+	}
+	if (c->force_copy) {
+		err = socket_create(q, XDP_COPY);
+	} else {
+		err = socket_create(q, XDP_ZEROCOPY);
+		if (err && !c->force_zc) {
+			xf_warn("queue %u: zero-copy refused (%s); using copy mode", q->queue,
+				bind_hint(err));
+			err = socket_create(q, XDP_COPY);
+		}
+	}
+	if (err) {
+		xf_err("queue %u of %s: cannot bind an AF_XDP socket: %s", q->queue, c->ifname,
+		       bind_hint(err));
+		return err;
+	}
+	q->fd = xsk_socket__fd(q->xsk);
+	if (getsockopt(q->fd, SOL_XDP, XDP_OPTIONS, &opts, &olen) == 0)
+		q->zerocopy = opts.flags & XDP_OPTIONS_ZEROCOPY;
+	if (c->busy_poll) {
+		err = set_busy_poll(q);
+		if (err) {
+			xf_err("queue %u: cannot enable busy polling: %s", q->queue, strerror(-err));
+			return err;
+		}
+	}
+	for (__u32 i = 0; i < c->frames; i++)
+		pool_put(q, (__u64)i * c->frame_size);
+	refill(q);
+
+	if (bpf_map_update_elem(c->xsks_map, &q->queue, &q->fd, BPF_ANY)) {
+		err = -errno;
+		xf_err("queue %u: cannot add the socket to the XSKMAP: %s", q->queue,
+		       strerror(-err));
+		return err;
+	}
+	q->in_map = true;
+	if (c->ops.init) {
+		err = c->ops.init(&q->pctx, (int)idx, c->ops.arg);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+int xf_run_setup(struct xf_run *r, const struct xf_run_cfg *cfg)
+{
+	int err;
+
+	memset(r, 0, sizeof(*r));
+	r->cfg = *cfg;
+	r->q = calloc(cfg->nq, sizeof(*r->q));
+	if (!r->q)
+		return -ENOMEM;
+	for (unsigned int i = 0; i < cfg->nq; i++) {
+		r->q[i].cfg = &r->cfg;
+		r->q[i].queue = cfg->queues[i];
+		r->q[i].fd = -1;
+		r->q[i].cpu = cfg->ncpus ? cfg->cpus[i % cfg->ncpus] : -1;
+	}
+	for (unsigned int i = 0; i < cfg->nq; i++) {
+		err = queue_setup(&r->q[i], i);
+		if (err) {
+			xf_run_teardown(r);
+			return err;
+		}
+	}
+	return 0;
+}
+
+int xf_run_start(struct xf_run *r)
+{
+	for (unsigned int i = 0; i < r->cfg.nq; i++) {
+		struct xf_queue *q = &r->q[i];
+		struct worker_arg *a = malloc(sizeof(*a));
+		pthread_attr_t attr;
+		int err;
+
+		if (!a)
+			return -ENOMEM;
+		a->r = r;
+		a->q = q;
+		pthread_attr_init(&attr);
+		if (q->cpu >= 0) {
+			cpu_set_t set;
+
+			CPU_ZERO(&set);
+			CPU_SET(q->cpu, &set);
+			pthread_attr_setaffinity_np(&attr, sizeof(set), &set);
+		}
+		err = pthread_create(&q->thread, &attr, worker, a);
+		pthread_attr_destroy(&attr);
+		if (err) {
+			free(a);
+			xf_err("cannot start the worker of queue %u: %s", q->queue, strerror(err));
+			return -err;
+		}
+		q->started = true;
+	}
+	return 0;
+}
+
+void xf_run_stop(struct xf_run *r)
+{
+	atomic_store(&r->stop, true);
+	for (unsigned int i = 0; r->q && i < r->cfg.nq; i++) {
+		if (r->q[i].started)
+			pthread_join(r->q[i].thread, NULL);
+		r->q[i].started = false;
+	}
+}
+
+void xf_run_teardown(struct xf_run *r)
+{
+	xf_run_stop(r);
+	for (unsigned int i = 0; r->q && i < r->cfg.nq; i++) {
+		struct xf_queue *q = &r->q[i];
+
+		/* out of the map first: frames fall back to the kernel */
+		if (q->in_map)
+			bpf_map_delete_elem(r->cfg.xsks_map, &q->queue);
+		if (q->pctx && r->cfg.ops.fini)
+			r->cfg.ops.fini(q->pctx);
+		if (q->xsk)
+			xsk_socket__delete(q->xsk);
+		if (q->umem)
+			xsk_umem__delete(q->umem);
+		if (q->buf)
+			munmap(q->buf, (size_t)r->cfg.frames * r->cfg.frame_size);
+		free(q->pool);
+	}
+	free(r->q);
+	r->q = NULL;
+}

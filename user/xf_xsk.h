@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * xf_xsk.h - the AF_XDP engine of `xdp-fwd run`: one socket, one UMEM and
+ * one worker thread per RX queue.
+ *
+ * Why one UMEM per socket: each worker then owns its frames outright (fill,
+ * completion and free pool need no lock and no cross-core traffic), and
+ * each socket can get zero-copy on its own queue.  A shared UMEM saves
+ * memory only when frames must move between queues, which no mode here does.
+ *
+ * Every UMEM frame is always in exactly one place: the free pool, the
+ * kernel (fill ring or RX ring: counted as fq_out), a processor's hands
+ * during a batch, or the kernel's TX side (TX ring or completion ring:
+ * counted as tx_out).  xf_queue_frames_ok() checks the sum.
+ */
+#ifndef XF_XSK_H
+#define XF_XSK_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <linux/if_xdp.h>
+#include <xdp/xsk.h>
+
+#include "xf_abi.h"
+#include "xf_proc.h"
+
+struct xf_run_cfg {
+	const char *ifname;
+	int ifindex;
+	unsigned int queues[XF_MAX_QUEUES];
+	unsigned int nq;
+	int cpus[XF_MAX_QUEUES];	/* worker i runs on cpus[i % ncpus] */
+	unsigned int ncpus;
+	bool force_zc;			/* refuse to start without zero-copy */
+	bool force_copy;		/* do not try zero-copy */
+	bool busy_poll;			/* else poll() */
+	unsigned int batch;		/* frames per batch */
+	unsigned int frames;		/* UMEM frames per queue */
+	unsigned int ring_size;		/* descriptors per ring */
+	unsigned int frame_size;	/* 2048 or 4096 */
+	int xsks_map;			/* the program's XSKMAP */
+	struct xf_proc_ops ops;
+};
+
+/* Per-queue counters: written by the worker, read by anyone. */
+struct xf_qstats {
+	_Atomic unsigned long long rx_packets, rx_bytes, tx_packets, tx_bytes;
+	_Atomic unsigned long long tx_dropped;	/* TX ring full: frame dropped */
+	_Atomic unsigned long long wakeups;	/* syscalls made for need_wakeup */
+};
+
+struct xf_queue {
+	const struct xf_run_cfg *cfg;
+	unsigned int queue;
+	int cpu;
+	void *buf;			/* the UMEM area */
+	struct xsk_umem *umem;
+	struct xsk_socket *xsk;
+	struct xsk_ring_prod fq, tx;
+	struct xsk_ring_cons cq, rx;
+	int fd;
+	bool zerocopy;			/* read back with XDP_OPTIONS */
+	bool in_map;
+	__u64 *pool;			/* free frames */
+	__u32 npool, fq_out, tx_out, in_proc;
+	void *pctx;			/* the processor's state */
+	pthread_t thread;
+	bool started;
+	int err;			/* the worker's exit status */
+	struct xf_qstats st;
+};
+
+struct xf_run {
+	struct xf_run_cfg cfg;
+	struct xf_queue *q;
+	atomic_bool stop;
+};
+
+/* Create every socket and put it in the XSKMAP; on error nothing is left. */
+int xf_run_setup(struct xf_run *r, const struct xf_run_cfg *cfg);
+int xf_run_start(struct xf_run *r);
+/* Stop and join the workers. */
+void xf_run_stop(struct xf_run *r);
+/* Remove the sockets from the map, close them, free the UMEMs. */
+void xf_run_teardown(struct xf_run *r);
+
+int xf_xsk_stats(const struct xf_queue *q, struct xdp_statistics *st);
+bool xf_queue_frames_ok(const struct xf_queue *q);
+
+#endif /* XF_XSK_H */
