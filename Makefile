@@ -42,6 +42,7 @@ LIB_OBJS := $(patsubst user/%.c,$(BUILD)/user/%.o,$(LIB_SRCS))
 USER_HDRS := $(wildcard user/*.h common/*.h headers/*.h)
 
 .DELETE_ON_ERROR:
+.SECONDARY:
 .PHONY: all clean check deps test bench install uninstall help
 
 all: $(BUILD)/xdp-fwd $(BPF_OBJS)

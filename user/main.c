@@ -25,6 +25,7 @@ static const struct {
 	{ "port",   do_port,   "egress devices for redirect and fwd" },
 	{ "stats",  do_stats,  "counters per action, parse error and event" },
 	{ "parse",  do_parse,  "dry-run the program over a capture file" },
+	{ "gen",    do_gen,    "traffic generator for the testbed (live-frames test_run)" },
 	{ "run",    do_run,    "the AF_XDP consumer: receive steered frames in userspace" },
 };
 
