@@ -43,12 +43,12 @@ USER_HDRS := $(wildcard user/*.h common/*.h headers/*.h)
 
 .DELETE_ON_ERROR:
 .SECONDARY:
-.PHONY: all clean check deps test bench install uninstall help
+.PHONY: all clean check deps test bench demo install uninstall help
 
 all: $(BUILD)/xdp-fwd $(BPF_OBJS)
 
 help:
-	@echo 'targets: all (default), check, bench, deps, install, uninstall, clean'
+	@echo 'targets: all (default), demo, check, bench, deps, install, uninstall, clean'
 	@echo 'vars:    V=1 (verbose), PREFIX=$(PREFIX), DESTDIR=, CLANG=$(CLANG)'
 
 $(BUILD):
@@ -82,6 +82,11 @@ include tests/tests.mk
 
 deps:
 	$(Q)scripts/install-deps.sh
+
+demo:
+	$(Q)scripts/install-deps.sh
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)scripts/demo.sh
 
 install: all
 	install -D -m 0755 $(BUILD)/xdp-fwd $(DESTDIR)$(PREFIX)/sbin/xdp-fwd

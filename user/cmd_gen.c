@@ -95,14 +95,19 @@ static void *gen_worker(void *arg)
 		if (rate > 0) {
 			double allowed = rate * (now - t0) - (double)mine;
 
-			if (allowed < 1) {
-				usleep(allowed > -rate * 0.001 ? 100 : 1000);
+			if (allowed < 64 && (!g->count || atomic_load(&g->budget) >= 64)) {
+				usleep(1000);
 				continue;
 			}
-			/* at most ~1 ms worth per call keeps the rate smooth */
+			/*
+			 * Each call sets up a page pool, so calls must not be
+			 * tiny: up to 20 ms worth (at least 64 frames) per call.
+			 */
 			want = (unsigned long long)allowed;
-			if (want > rate / 1000 + 1)
-				want = (unsigned long long)(rate / 1000) + 1;
+			if (want > rate / 50 + 64)
+				want = (unsigned long long)(rate / 50) + 64;
+			if (want > GEN_CHUNK_MAX)
+				want = GEN_CHUNK_MAX;
 		}
 		n = take(g, want);
 		if (!n)
