@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install what building and testing xdp-fwd needs from Debian's archive.
 # Idempotent and quiet: when every package is present it prints nothing and
-# touches nothing. Called by `make deps` (and so by `make check`).
+# touches nothing. Called by `make deps`, `make check` and `make demo`;
+# `make bench` adds --bench for gnuplot.
 set -euo pipefail
 
 PKGS=(
@@ -10,8 +11,10 @@ PKGS=(
 	libbpf-dev libxdp-dev libelf-dev zlib1g-dev
 	bpftool iproute2 ethtool
 	libcmocka-dev libpcap-dev
-	tshark
+	tshark bc
 )
+# make bench also plots its figures
+[ "${1:-}" = "--bench" ] && PKGS+=(gnuplot-nox)
 
 missing=()
 for p in "${PKGS[@]}"; do

@@ -22,10 +22,12 @@ TB_RUN=/run/xdp-fwd-testbed/$TB_NAME
 TB_A_IP=192.0.2.1 TB_B_IP=192.0.2.2
 TB_A_IP6=2001:db8::1 TB_B_IP6=2001:db8::2
 
-tb_gen() { ip netns exec "$TB_GEN" "$@"; }
-tb_dut() {
-	ip netns exec "$TB_DUT" sh -c 'mount --bind "$0" /sys/fs/bpf && exec "$@"' "$TB_RUN/bpf" "$@"
+tb_in() {	# NS CMD...: run CMD in NS with the testbed's bpffs at /sys/fs/bpf
+	local ns=$1; shift
+	ip netns exec "$ns" sh -c 'mount --bind "$0" /sys/fs/bpf && exec "$@"' "$TB_RUN/bpf" "$@"
 }
+tb_gen() { tb_in "$TB_GEN" "$@"; }
+tb_dut() { tb_in "$TB_DUT" "$@"; }
 tb_mac() { cat "/sys/class/net/$1/address" 2>/dev/null; }
 
 # tb_up [QUEUES]: create everything; fails (and cleans up) if any step fails.
