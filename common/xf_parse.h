@@ -213,6 +213,10 @@ static __always_inline int xf_parse_l4(struct xf_pkt *p, void *data, void *pos,
 	case XF_IPPROTO_ICMPV6: {
 		__u8 *icmp = pos;
 
+		/* ICMP belongs to IPv4 and ICMPv6 to IPv6; otherwise a number */
+		if ((p->proto == XF_IPPROTO_ICMP) != (p->l3 == XF_L3_IPV4))
+			return 0;
+
 		if (pos + 4 > end || l4_len < 4)	/* type, code, checksum */
 			return xf_fail(p, XF_PERR_TRUNC_L4);
 		p->icmp_type = icmp[0];
@@ -284,10 +288,10 @@ XF_UNROLL
 
 	plen = xf_ntohs(ip6->payload_len);
 	avail = p->len - p->l3_off - sizeof(*ip6);
-	/* payload_len 0 is a jumbogram (RFC 2675) only behind hop-by-hop */
-	if (plen > avail || (plen == 0 && nh != XF_IPPROTO_HOPOPTS))
+	if (plen > avail)
 		return xf_fail(p, XF_PERR_BAD_IPV6_LEN);
-	if (plen == 0)
+	/* payload_len 0 behind hop-by-hop is a jumbogram (RFC 2675) */
+	if (plen == 0 && nh == XF_IPPROTO_HOPOPTS)
 		plen = avail;
 	pos = ip6 + 1;
 
@@ -307,6 +311,8 @@ XF_UNROLL
 			p->proto = nh;
 			pos = fh + 1;
 			used += sizeof(*fh);
+			if (used > plen)
+				return xf_fail(p, XF_PERR_BAD_IPV6_LEN);
 			fo = xf_ntohs(fh->frag_off);
 			if (fo & 0xfff8) {
 				p->frag = XF_FRAG_LATER;
