@@ -47,7 +47,7 @@ struct {
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, XF_PERR_MAX);
-	__type(key, __u32);			/* enum xf_perr; 0 = parsed */
+	__type(key, __u32);			/* enum xf_perr; 0 unused */
 	__type(value, struct xf_counter);
 } error_stats SEC(".maps");
 

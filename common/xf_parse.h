@@ -145,7 +145,12 @@ struct xf_pkt {
 	__be16 dport;
 	__be32 src[4];		/* IPv4 in [0] */
 	__be32 dst[4];
+	__u32 l4_len;		/* L4 bytes the IP header claims */
 };
+
+/* Bounds on the offsets one layer hands to the next (for the verifier). */
+#define XF_MAX_L3_OFF	(14 + 4 * XF_MAX_VLAN)
+#define XF_MAX_L4_OFF	0xff00
 
 static __always_inline int xf_fail(struct xf_pkt *p, int err)
 {
@@ -165,10 +170,21 @@ static __always_inline int xf_is_ipv6_ext(__u8 nh)
  * L4 header at pos.  l4_len is how many L4 bytes the IP header claims (for
  * the UDP length check); only end bounds the reads.
  */
-static __always_inline int xf_parse_l4(struct xf_pkt *p, void *data, void *pos,
-				       void *end, __u32 l4_len)
+/*
+ * The layers.  Each reads where the previous one left its offset in p, so
+ * the BPF program can run (and the verifier check) each layer as a
+ * function of its own; xf_parse() below chains them for everyone else.
+ */
+
+/* L4 at p->l4_off; p->l4_len is how many L4 bytes the IP header claims. */
+static __always_inline int xf_parse_l4(struct xf_pkt *p, void *data, void *end)
 {
-	p->l4_off = (__u16)(pos - data);
+	__u32 off = p->l4_off, l4_len = p->l4_len;
+	void *pos;
+
+	if (off > XF_MAX_L4_OFF)
+		return xf_fail(p, XF_PERR_TRUNC_L4);
+	pos = data + off;
 
 	switch (p->proto) {
 	case XF_IPPROTO_TCP: {
@@ -229,12 +245,17 @@ static __always_inline int xf_parse_l4(struct xf_pkt *p, void *data, void *pos,
 	}
 }
 
-static __always_inline int xf_parse_ipv4(struct xf_pkt *p, void *data,
-					 void *pos, void *end)
+/* IPv4 at p->l3_off.  On success, L4 (if any) waits at p->l4_off. */
+static __always_inline int xf_parse_ipv4(struct xf_pkt *p, void *data, void *end)
 {
-	struct xf_ipv4 *ip = pos;
-	__u32 hlen, tot, avail, fo;
+	__u32 hlen, tot, avail, fo, off = p->l3_off;
+	struct xf_ipv4 *ip;
+	void *pos;
 
+	if (off > XF_MAX_L3_OFF)
+		return xf_fail(p, XF_PERR_TRUNC_IPV4);
+	pos = data + off;
+	ip = pos;
 	if ((void *)(ip + 1) > end)
 		return xf_fail(p, XF_PERR_TRUNC_IPV4);
 	if ((ip->ver_ihl >> 4) != 4)
@@ -261,18 +282,24 @@ static __always_inline int xf_parse_ipv4(struct xf_pkt *p, void *data,
 	}
 	if (fo & 0x2000)
 		p->frag = XF_FRAG_FIRST;
-
-	return xf_parse_l4(p, data, pos + hlen, end, tot - hlen);
+	p->l4_off = off + hlen;
+	p->l4_len = tot - hlen;
+	return 0;
 }
 
-static __always_inline int xf_parse_ipv6(struct xf_pkt *p, void *data,
-					 void *pos, void *end)
+/* IPv6 and its extension headers at p->l3_off; as xf_parse_ipv4(). */
+static __always_inline int xf_parse_ipv6(struct xf_pkt *p, void *data, void *end)
 {
-	struct xf_ipv6 *ip6 = pos;
-	__u32 plen, avail, used = 0;
+	__u32 plen, avail, used = 0, off = p->l3_off;
+	struct xf_ipv6 *ip6;
+	void *pos;
 	__u8 nh;
 	int i;
 
+	if (off > XF_MAX_L3_OFF)
+		return xf_fail(p, XF_PERR_TRUNC_IPV6);
+	pos = data + off;
+	ip6 = pos;
 	if ((void *)(ip6 + 1) > end)
 		return xf_fail(p, XF_PERR_TRUNC_IPV6);
 	if ((*(__u8 *)ip6 >> 4) != 6)
@@ -343,18 +370,17 @@ XF_UNROLL
 		return xf_fail(p, XF_PERR_IPV6_EXT_TOO_DEEP);
 	if (used > plen)
 		return xf_fail(p, XF_PERR_BAD_IPV6_LEN);
-
-	return xf_parse_l4(p, data, pos, end, plen - used);
+	p->l4_off = (__u16)(pos - data);
+	p->l4_len = plen - used;
+	return 0;
 }
 
 /*
- * Parse one frame.  data..data_end is what may be read (the linear part);
- * frame_len is the whole frame's length, which is larger than
- * data_end - data only for multi-buffer frames.  Returns 0 or an
- * enum xf_perr, which is also left in p->error.
+ * Ethernet and VLAN tags.  Starts a fresh p; leaves p->eth_proto and
+ * p->l3_off for the L3 layer.
  */
-static __always_inline int xf_parse(struct xf_pkt *p, void *data,
-				    void *data_end, __u32 frame_len)
+static __always_inline int xf_parse_eth(struct xf_pkt *p, void *data,
+					void *data_end, __u32 frame_len)
 {
 	struct xf_eth *eth = data;
 	void *pos;
@@ -386,12 +412,37 @@ XF_UNROLL
 	}
 	p->eth_proto = proto;
 	p->l3_off = (__u16)(pos - data);
+	return 0;
+}
 
-	if (proto == XF_ETH_P_IP)
-		return xf_parse_ipv4(p, data, pos, data_end);
-	if (proto == XF_ETH_P_IPV6)
-		return xf_parse_ipv6(p, data, pos, data_end);
-	return 0;		/* ARP, LLDP, ...: no L3 to report */
+/* After a successful L3 layer: is there an L4 header to read? */
+static __always_inline int xf_l4_follows(const struct xf_pkt *p)
+{
+	return p->l3 != XF_L3_NONE && p->frag != XF_FRAG_LATER;
+}
+
+/*
+ * Parse one frame.  data..data_end is what may be read (the linear part);
+ * frame_len is the whole frame's length, which is larger than
+ * data_end - data only for multi-buffer frames.  Returns 0 or an
+ * enum xf_perr, which is also left in p->error.
+ */
+static __always_inline int xf_parse(struct xf_pkt *p, void *data,
+				    void *data_end, __u32 frame_len)
+{
+	int err = xf_parse_eth(p, data, data_end, frame_len);
+
+	if (err)
+		return err;
+	if (p->eth_proto == XF_ETH_P_IP)
+		err = xf_parse_ipv4(p, data, data_end);
+	else if (p->eth_proto == XF_ETH_P_IPV6)
+		err = xf_parse_ipv6(p, data, data_end);
+	else
+		return 0;	/* ARP, LLDP, ...: no L3 to report */
+	if (err || !xf_l4_follows(p))
+		return err;
+	return xf_parse_l4(p, data, data_end);
 }
 
 /*

@@ -11,7 +11,7 @@ PKGS=(
 	libbpf-dev libxdp-dev libelf-dev zlib1g-dev
 	bpftool iproute2 ethtool
 	libcmocka-dev libpcap-dev
-	tshark bc
+	tshark bc iputils-ping python3
 )
 # make bench also plots its figures
 [ "${1:-}" = "--bench" ] && PKGS+=(gnuplot-nox)

@@ -32,6 +32,16 @@ static int snap_read(struct xf_maps *m, struct snap *s)
 		ret |= xf_counter_sum(m->error_stats, i, &s->err[i]);
 	for (__u32 i = 0; i < XF_EV_MAX; i++)
 		ret |= xf_counter_sum(m->event_stats, i, &s->ev[i]);
+	/* the program does not count parsed frames: all frames minus errors */
+	s->err[0] = (struct xf_counter){};
+	for (__u32 i = 0; i < XF_ACT_MAX; i++) {
+		s->err[0].packets += s->act[i].packets;
+		s->err[0].bytes += s->act[i].bytes;
+	}
+	for (__u32 i = 1; i < XF_PERR_MAX; i++) {
+		s->err[0].packets -= s->err[i].packets;
+		s->err[0].bytes -= s->err[i].bytes;
+	}
 	s->t = xf_now();
 	return ret;
 }

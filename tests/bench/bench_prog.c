@@ -1,0 +1,947 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * bench_prog - per-packet cost of the xdp-fwd program, measured with
+ * BPF_PROG_TEST_RUN (no interface, no driver: the program's own cost plus
+ * the kernel's test loop).
+ *
+ * The runs are interleaved (run 1 of every row, run 2 of every row, ...)
+ * so that a slow patch of the machine spreads over all rows instead of
+ * hitting one.  Each row reports the median over the runs of the kernel's
+ * mean duration per repetition (bpf_test_run_opts.duration, whole ns).
+ *
+ * Before measuring, every row is checked once: the verdict, that the frame
+ * parsed without error, and that a "hit" frame hit the intended rule and a
+ * "miss" frame hit none.  No speed is asserted anywhere.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <linux/bpf.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "xdp_drop.skel.h"
+#include "xdp_fwd.skel.h"
+#include "xf_abi.h"
+#include "xf_loader.h"
+#include "xf_maps.h"
+#include "xf_parse.h"
+#include "xf_rules.h"
+#include "xf_util.h"
+
+#define MAX_RUNS	101
+#define MAX_ROWS	64
+#define WARMUP_REPEAT	1000
+#define GOAL_RATIO	2.5
+
+/* ---- frames ---------------------------------------------------------- */
+
+enum frame_kind { FR_IPV4_UDP, FR_IPV6_TCP, FR_VLAN_IPV4_UDP, FR_KINDS };
+
+static const char *const frame_names[FR_KINDS] = {
+	"ipv4-udp", "ipv6-tcp", "vlan-ipv4-udp",
+};
+
+/*
+ * 64 bytes as handed to the program (no FCS).  IPv6/TCP cannot be that
+ * short: Ethernet 14 + IPv6 40 + TCP 20 = 74 bytes is its minimum.
+ */
+static const __u32 frame_len[FR_KINDS] = { 64, 74, 64 };
+
+struct tuple {
+	__u8 family;		/* XF_L3_IPV4 / XF_L3_IPV6 */
+	__u8 proto;
+	__u16 vlan;		/* 0: untagged */
+	__be32 src[4], dst[4];
+	__u16 sport, dport;	/* host order */
+};
+
+static __u16 ip_csum(const void *hdr, size_t len)
+{
+	const __u8 *b = hdr;
+	__u32 sum = 0;
+
+	for (size_t i = 0; i + 1 < len; i += 2)
+		sum += (__u32)b[i] << 8 | b[i + 1];
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return htons((__u16)~sum);
+}
+
+static void put16(__u8 *p, __u16 host)
+{
+	p[0] = host >> 8;
+	p[1] = host & 0xff;
+}
+
+/* Write the frame for t into buf (zeroed, >= 128 bytes); returns its length. */
+static __u32 build_frame(enum frame_kind kind, const struct tuple *t, __u8 *buf)
+{
+	static const __u8 dmac[6] = { 0x02, 0, 0, 0, 0, 0x02 };
+	static const __u8 smac[6] = { 0x02, 0, 0, 0, 0, 0x01 };
+	__u32 len = frame_len[kind], off = 12;
+	__u8 *l3, *l4;
+
+	memset(buf, 0, 128);
+	memcpy(buf, dmac, 6);
+	memcpy(buf + 6, smac, 6);
+	if (kind == FR_VLAN_IPV4_UDP) {
+		put16(buf + off, XF_ETH_P_8021Q);
+		put16(buf + off + 2, t->vlan & 0x0fff);
+		off += 4;
+	}
+	put16(buf + off, kind == FR_IPV6_TCP ? XF_ETH_P_IPV6 : XF_ETH_P_IP);
+	l3 = buf + off + 2;
+
+	if (kind == FR_IPV6_TCP) {
+		l3[0] = 0x60;
+		put16(l3 + 4, len - (__u32)(l3 - buf) - 40);	/* payload_len */
+		l3[6] = XF_IPPROTO_TCP;
+		l3[7] = 64;
+		memcpy(l3 + 8, t->src, 16);
+		memcpy(l3 + 24, t->dst, 16);
+		l4 = l3 + 40;
+		put16(l4, t->sport);
+		put16(l4 + 2, t->dport);
+		l4[12] = 5 << 4;		/* data offset: 20 bytes */
+		l4[13] = 0x02;			/* SYN */
+		put16(l4 + 14, 65535);		/* window */
+	} else {
+		__u16 csum;
+
+		l3[0] = 0x45;
+		put16(l3 + 2, len - (__u32)(l3 - buf));	/* tot_len */
+		put16(l3 + 6, 0x4000);			/* DF */
+		l3[8] = 64;
+		l3[9] = XF_IPPROTO_UDP;
+		memcpy(l3 + 12, t->src, 4);
+		memcpy(l3 + 16, t->dst, 4);
+		csum = ip_csum(l3, 20);
+		memcpy(l3 + 10, &csum, 2);
+		l4 = l3 + 20;
+		put16(l4, t->sport);
+		put16(l4 + 2, t->dport);
+		put16(l4 + 4, len - (__u32)(l4 - buf));	/* UDP length */
+	}
+	return len;
+}
+
+static void v4(__be32 a[4], __u8 b0, __u8 b1, __u8 b2, __u8 b3)
+{
+	memset(a, 0, 16);
+	a[0] = htonl((__u32)b0 << 24 | (__u32)b1 << 16 | (__u32)b2 << 8 | b3);
+}
+
+/* 2001:db8:W2:W3::low32 */
+static void v6(__be32 a[4], __u16 w2, __u16 w3, __u32 low)
+{
+	a[0] = htonl(0x20010db8);
+	a[1] = htonl((__u32)w2 << 16 | w3);
+	a[2] = 0;
+	a[3] = htonl(low);
+}
+
+/*
+ * The frames' base tuples: 10.1.0.1 > 10.2.0.1 UDP 40000 > 53 (vlan 100
+ * when tagged), 2001:db8:1::1 > 2001:db8:2::1 TCP 40000 > 443.
+ */
+static struct tuple base_tuple(enum frame_kind kind)
+{
+	struct tuple t = { .sport = 40000 };
+
+	if (kind == FR_IPV6_TCP) {
+		t.family = XF_L3_IPV6;
+		t.proto = XF_IPPROTO_TCP;
+		v6(t.src, 1, 0, 1);
+		v6(t.dst, 2, 0, 1);
+		t.dport = 443;
+	} else {
+		t.family = XF_L3_IPV4;
+		t.proto = XF_IPPROTO_UDP;
+		v4(t.src, 10, 1, 0, 1);
+		v4(t.dst, 10, 2, 0, 1);
+		t.dport = 53;
+		if (kind == FR_VLAN_IPV4_UDP)
+			t.vlan = 100;
+	}
+	return t;
+}
+
+/* ---- rule sets --------------------------------------------------------- */
+
+#define EXACT_RULES	10000	/* config (c): half IPv4, half IPv6 */
+#define EXACT_HIT	1234	/* index (within a family) of the rule hit */
+#define EXACT_MISS_SPORT 9	/* no exact rule has this source port */
+#define SHAPE_RULES	250	/* config (d): 4 shapes x 250 = 1000 rules */
+#define SHAPE_HIT	99	/* index (within shape 4) of the rule hit */
+
+static struct xf_rule_spec spec_base(__u32 action, __u32 priority)
+{
+	struct xf_rule_spec s;
+
+	memset(&s, 0, sizeof(s));
+	s.action = action;
+	s.priority = priority;
+	return s;
+}
+
+/*
+ * (c) exact 5-tuples.  Rule i of IPv4: udp 10.1.(i/256).(i%256+1)/32 >
+ * 10.2.0.1/32, 10000+i > 53.  Rule i of IPv6: tcp 2001:db8:1::(i+1)/128 >
+ * 2001:db8:2::1/128, 20000+i > 443.
+ */
+static size_t gen_exact(struct xf_rule_spec *out, __u32 action)
+{
+	size_t n = 0;
+
+	for (__u32 i = 0; i < EXACT_RULES / 2; i++, n++) {
+		struct xf_rule_spec *s = &out[n];
+
+		*s = spec_base(action, XF_DEFAULT_PRIORITY);
+		s->fields = XF_F_PROTO | XF_F_SRC | XF_F_DST | XF_F_SPORT | XF_F_DPORT;
+		s->family = XF_L3_IPV4;
+		s->src_plen = s->dst_plen = 32;
+		s->proto = XF_IPPROTO_UDP;
+		v4(s->src, 10, 1, i / 256, i % 256 + 1);
+		v4(s->dst, 10, 2, 0, 1);
+		s->sport = 10000 + i;
+		s->dport = 53;
+	}
+	for (__u32 i = 0; i < EXACT_RULES / 2; i++, n++) {
+		struct xf_rule_spec *s = &out[n];
+
+		*s = spec_base(action, XF_DEFAULT_PRIORITY);
+		s->fields = XF_F_PROTO | XF_F_SRC | XF_F_DST | XF_F_SPORT | XF_F_DPORT;
+		s->family = XF_L3_IPV6;
+		s->src_plen = s->dst_plen = 128;
+		s->proto = XF_IPPROTO_TCP;
+		v6(s->src, 1, 0, i + 1);
+		v6(s->dst, 2, 0, 1);
+		s->sport = 20000 + i;
+		s->dport = 443;
+	}
+	return n;
+}
+
+/* The frame that hits exact rule EXACT_HIT of its family. */
+static struct tuple exact_hit_tuple(enum frame_kind kind)
+{
+	struct tuple t = base_tuple(kind);
+
+	if (kind == FR_IPV6_TCP) {
+		v6(t.src, 1, 0, EXACT_HIT + 1);
+		t.sport = 20000 + EXACT_HIT;
+	} else {
+		v4(t.src, 10, 1, EXACT_HIT / 256, EXACT_HIT % 256 + 1);
+		t.sport = 10000 + EXACT_HIT;
+	}
+	return t;
+}
+
+static size_t exact_hit_index(enum frame_kind kind)
+{
+	return kind == FR_IPV6_TCP ? EXACT_RULES / 2 + EXACT_HIT : EXACT_HIT;
+}
+
+/*
+ * (d) four shapes of 250 rules, priorities 100 < 200 < 300 < 400, laid out
+ * so that the frames of `kind` can be looked up in all four and match
+ * none of the first three:
+ *   1. dst /24 (IPv6: /64) + dport     10.20.i.0/24 or 2001:db8:20:i::/64, dport 1000+i
+ *   2. src /16 (IPv6: /48)             100.i.0.0/16 or 2001:db8:(256+i)::/48
+ *   3. proto + dport                   the frame's proto, dport 2000+i
+ *   4. vlan (tagged frames)            vlan 1+i
+ *      or proto + sport (untagged)     the frame's proto, sport 30000+i
+ * A tagged frame cannot be looked up in a VLAN-less "worst case" and an
+ * untagged one skips the vlan shape, hence the one shape that differs.
+ */
+static size_t gen_shapes(struct xf_rule_spec *out, enum frame_kind kind, __u32 action)
+{
+	struct tuple b = base_tuple(kind);
+	bool six = kind == FR_IPV6_TCP;
+	size_t n = 0;
+
+	for (__u32 shape = 0; shape < 4; shape++) {
+		for (__u32 i = 0; i < SHAPE_RULES; i++, n++) {
+			struct xf_rule_spec *s = &out[n];
+
+			*s = spec_base(action, 100 * (shape + 1));
+			switch (shape) {
+			case 0:
+				s->fields = XF_F_DST | XF_F_DPORT;
+				s->family = b.family;
+				if (six) {
+					v6(s->dst, 0x20, i, 0);
+					s->dst_plen = 64;
+				} else {
+					v4(s->dst, 10, 20, i, 0);
+					s->dst_plen = 24;
+				}
+				s->dport = 1000 + i;
+				break;
+			case 1:
+				s->fields = XF_F_SRC;
+				s->family = b.family;
+				if (six) {
+					v6(s->src, 256 + i, 0, 0);
+					s->src_plen = 48;
+				} else {
+					v4(s->src, 100, i, 0, 0);
+					s->src_plen = 16;
+				}
+				break;
+			case 2:
+				s->fields = XF_F_PROTO | XF_F_DPORT;
+				s->proto = b.proto;
+				s->dport = 2000 + i;
+				break;
+			default:
+				if (kind == FR_VLAN_IPV4_UDP) {
+					s->fields = XF_F_VLAN;
+					s->vlan = 1 + i;
+				} else {
+					s->fields = XF_F_PROTO | XF_F_SPORT;
+					s->proto = b.proto;
+					s->sport = 30000 + i;
+				}
+			}
+		}
+	}
+	return n;
+}
+
+static struct tuple shapes_tuple(enum frame_kind kind, bool hit)
+{
+	struct tuple t = base_tuple(kind);
+
+	if (kind == FR_VLAN_IPV4_UDP)
+		t.vlan = hit ? 1 + SHAPE_HIT : 3000;
+	else
+		t.sport = hit ? 30000 + SHAPE_HIT : 29000;
+	return t;
+}
+
+/* ---- the programs and the rule set in place --------------------------- */
+
+/*
+ * Two program instances: the baseline, and one xdp-fwd whose rules and
+ * default action are swapped as the rows need them.  Verifying xdp-fwd
+ * takes about a second, so it is loaded once; a swap (flush and add, at
+ * most 10k rules) takes milliseconds and happens outside the timed runs.
+ */
+enum rule_set { RS_NONE, RS_EXACT, RS_SHAPES };
+
+struct state {
+	enum rule_set rs;
+	enum frame_kind kind;		/* RS_SHAPES: the set built for this frame */
+	__u32 action;			/* of every rule, and the default */
+};
+
+static struct xdp_drop *drop_skel;
+static struct xdp_fwd *fwd_skel;
+static struct xf_maps fwd_maps;
+static int drop_fd = -1, fwd_fd = -1;
+static struct state cur = { .rs = RS_NONE, .action = XF_ACT_PASS };
+static __u32 *ids;			/* ids of the rules in place, spec order */
+static size_t nids;
+static struct xf_rule_spec *specs;
+
+static int programs_load(void)
+{
+	struct xf_load_opts lo = { .mode = XF_MODE_NATIVE, .trace = false };
+
+	drop_skel = xdp_drop__open_and_load();
+	if (!drop_skel) {
+		xf_err("cannot load xdp_drop: %s", strerror(errno));
+		return -1;
+	}
+	drop_fd = bpf_program__fd(drop_skel->progs.xdp_drop);
+
+	xf_maps_init(&fwd_maps);
+	if (xf_skel_load(&lo, &fwd_skel) || xf_maps_from_skel(fwd_skel, &fwd_maps))
+		return -1;
+	fwd_fd = bpf_program__fd(fwd_skel->progs.xdp_fwd);
+
+	specs = calloc(EXACT_RULES, sizeof(*specs));
+	ids = calloc(EXACT_RULES, sizeof(*ids));
+	if (!specs || !ids) {
+		xf_err("out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+static void programs_free(void)
+{
+	if (fwd_skel) {
+		xf_maps_close(&fwd_maps);
+		xdp_fwd__destroy(fwd_skel);
+	}
+	if (drop_skel)
+		xdp_drop__destroy(drop_skel);
+	free(specs);
+	free(ids);
+}
+
+static bool state_eq(const struct state *a, const struct state *b)
+{
+	return a->rs == b->rs && a->action == b->action &&
+	       (a->rs != RS_SHAPES || a->kind == b->kind);
+}
+
+/* Put the rules and default action of st in place. */
+static int state_enter(const struct state *st)
+{
+	struct xf_config cfg = { .default_action = st->action,
+				 .error_action = XF_ACT_PASS };
+	char err[256];
+	size_t n;
+	long bad;
+
+	if (state_eq(&cur, st))
+		return 0;
+	if (xf_rules_flush(&fwd_maps, NULL)) {
+		xf_err("cannot flush the rules");
+		return -1;
+	}
+	nids = 0;
+	if (xf_config_set(&fwd_maps, &cfg)) {
+		xf_err("cannot set the default action");
+		return -1;
+	}
+	if (st->rs != RS_NONE) {
+		n = st->rs == RS_EXACT ? gen_exact(specs, st->action)
+				       : gen_shapes(specs, st->kind, st->action);
+		if (xf_rules_add(&fwd_maps, specs, n, ids, &bad, err, sizeof(err))) {
+			xf_err("cannot add the benchmark rules (rule %ld): %s", bad, err);
+			return -1;
+		}
+		nids = n;
+	}
+	cur = *st;
+	return 0;
+}
+
+/* ---- rows -------------------------------------------------------------- */
+
+struct row {
+	const char *config;
+	enum frame_kind kind;
+	const char *kase;		/* "hit/drop", "miss/pass", ... */
+	int lookups;			/* hash lookups the frame costs; -1: baseline */
+	bool baseline;
+	struct state st;		/* rules in place for this row */
+	long hit_index;			/* spec the frame must hit; -1: none */
+	__u8 frame[128];
+	__u32 len;
+	__u32 expect;			/* XDP_* verdict */
+	double ns[MAX_RUNS];		/* kernel's mean per repetition */
+	double wall[MAX_RUNS];		/* userspace clock / repeat */
+	double med, wall_med;
+};
+
+static struct row rows[MAX_ROWS];
+static int nrows;
+static const char *only;		/* --only: words a row's label must hold */
+
+static const char *const cfg_names[] = {
+	"(a) xdp_drop baseline",
+	"(b) xdp-fwd, no rules",
+	"(c) xdp-fwd, 10k exact rules, 2 shapes",
+	"(d) xdp-fwd, 1k rules, 4 shapes",
+};
+
+/* Is every word of --only a word of the row's label "CONFIG FRAME CASE"? */
+static bool row_selected(const struct row *r)
+{
+	char label[160], words[160], *save = NULL;
+
+	if (!only)
+		return true;
+	snprintf(label, sizeof(label), " %s %s %s ", r->config, frame_names[r->kind],
+		 r->kase);
+	snprintf(words, sizeof(words), "%s", only);
+	for (char *w = strtok_r(words, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+		char tok[64];
+
+		snprintf(tok, sizeof(tok), " %s ", w);
+		if (!strstr(label, tok))
+			return false;
+	}
+	return true;
+}
+
+static void add_row(int cfg, enum frame_kind kind, enum rule_set rs, __u32 action,
+		    bool hit)
+{
+	static const char *const kases[2][2] = {
+		{ "miss/pass", "miss/drop" }, { "hit/pass", "hit/drop" },
+	};
+	struct row *r = &rows[nrows];
+	struct tuple t;
+
+	memset(r, 0, sizeof(*r));
+	r->config = cfg_names[cfg];
+	r->kind = kind;
+	r->baseline = cfg == 0;
+	r->st = (struct state){ .rs = rs, .kind = rs == RS_SHAPES ? kind : 0,
+				.action = action };
+	r->kase = r->baseline ? "-" : kases[hit][action == XF_ACT_DROP];
+	r->lookups = r->baseline ? -1 : rs == RS_NONE ? 0 : rs == RS_EXACT ? 1 : 4;
+	r->expect = action == XF_ACT_DROP ? XDP_DROP : XDP_PASS;
+	r->hit_index = -1;
+
+	switch (rs) {
+	case RS_EXACT:
+		t = hit ? exact_hit_tuple(kind) : base_tuple(kind);
+		if (hit)
+			r->hit_index = (long)exact_hit_index(kind);
+		else
+			t.sport = EXACT_MISS_SPORT;
+		break;
+	case RS_SHAPES:
+		t = shapes_tuple(kind, hit);
+		if (hit)
+			r->hit_index = 3 * SHAPE_RULES + SHAPE_HIT;
+		break;
+	default:
+		t = base_tuple(kind);
+	}
+	r->len = build_frame(kind, &t, r->frame);
+	/* the baseline rows stay: the ratios need them */
+	if (r->baseline || row_selected(r))
+		nrows++;
+}
+
+/*
+ * The table, in the order it is measured: grouped so that the rules are
+ * swapped as rarely as possible.
+ */
+static void build_rows(void)
+{
+	static const __u32 actions[] = { XF_ACT_DROP, XF_ACT_PASS };
+
+	for (int k = 0; k < FR_KINDS; k++)
+		add_row(0, k, RS_NONE, XF_ACT_DROP, false);
+	for (int a = 0; a < 2; a++)
+		for (int k = 0; k < FR_KINDS; k++)
+			add_row(1, k, RS_NONE, actions[a], false);
+	for (int a = 0; a < 2; a++)
+		for (int hit = 1; hit >= 0; hit--)
+			for (int k = 0; k < FR_KINDS; k++)
+				add_row(2, k, RS_EXACT, actions[a], hit);
+	for (int a = 0; a < 2; a++)
+		for (int k = 0; k < FR_KINDS; k++)
+			for (int hit = 1; hit >= 0; hit--)
+				add_row(3, k, RS_SHAPES, actions[a], hit);
+}
+
+/* ---- measuring --------------------------------------------------------- */
+
+static double now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
+
+static int run_once(const struct row *r, __u32 repeat, __u32 *duration, double *wall)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, tr,
+		.data_in = r->frame,
+		.data_size_in = r->len,
+		.repeat = repeat,
+	);
+	double t0;
+
+	if (!r->baseline && state_enter(&r->st))
+		return -1;
+	t0 = now_ns();
+	if (bpf_prog_test_run_opts(r->baseline ? drop_fd : fwd_fd, &tr)) {
+		xf_err("%s, %s, %s: test_run failed: %s", r->config, frame_names[r->kind],
+		       r->kase, strerror(errno));
+		return -1;
+	}
+	*wall = (now_ns() - t0) / repeat;
+	if (tr.retval != r->expect) {
+		xf_err("%s, %s, %s: verdict %u, expected %u", r->config,
+		       frame_names[r->kind], r->kase, tr.retval, r->expect);
+		return -1;
+	}
+	*duration = tr.duration;
+	return 0;
+}
+
+static __u64 count(int fd, __u32 idx)
+{
+	struct xf_counter c;
+
+	return xf_counter_sum(fd, idx, &c) ? (__u64)-1 : c.packets;
+}
+
+static __u64 rule_hits(void)
+{
+	__u64 sum = 0;
+
+	for (size_t i = 0; i < nids; i++)
+		sum += count(fwd_maps.rule_stats, ids[i]);
+	return sum;
+}
+
+/* Frames that failed to parse, over all errors (parsed frames are not counted). */
+static __u64 parse_errors(void)
+{
+	__u64 sum = 0;
+
+	for (__u32 i = 1; i < XF_PERR_MAX; i++)
+		sum += count(fwd_maps.error_stats, i);
+	return sum;
+}
+
+/*
+ * Run a row a little and check that it exercises what it claims: the
+ * frame parses, and hits exactly the intended rule (or none).  Warms the
+ * caches as a side effect.
+ */
+static int verify_row(const struct row *r)
+{
+	__u64 parsed0, hit0 = 0, all0;	/* parsed0: errors before */
+	__u32 hit_id = 0, d;
+	double w;
+
+	if (r->baseline)
+		return run_once(r, WARMUP_REPEAT, &d, &w);
+	if (state_enter(&r->st))
+		return -1;
+	if (r->hit_index >= 0)
+		hit_id = ids[r->hit_index];
+	parsed0 = parse_errors();
+	all0 = rule_hits();
+	if (hit_id)
+		hit0 = count(fwd_maps.rule_stats, hit_id);
+	if (run_once(r, WARMUP_REPEAT, &d, &w))
+		return -1;
+	if (parse_errors() != parsed0) {
+		xf_err("%s, %s: the frame did not parse cleanly", r->config,
+		       frame_names[r->kind]);
+		return -1;
+	}
+	if (hit_id && count(fwd_maps.rule_stats, hit_id) - hit0 != WARMUP_REPEAT) {
+		xf_err("%s, %s, %s: rule %u was not hit", r->config, frame_names[r->kind],
+		       r->kase, hit_id);
+		return -1;
+	}
+	if (rule_hits() - all0 != (hit_id ? WARMUP_REPEAT : 0)) {
+		xf_err("%s, %s, %s: the frame hit another rule", r->config,
+		       frame_names[r->kind], r->kase);
+		return -1;
+	}
+	return 0;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double median(const double *v, int n)
+{
+	double tmp[MAX_RUNS];
+
+	memcpy(tmp, v, n * sizeof(*v));
+	qsort(tmp, n, sizeof(*tmp), cmp_double);
+	return n % 2 ? tmp[n / 2] : (tmp[n / 2 - 1] + tmp[n / 2]) / 2;
+}
+
+/* ---- report ------------------------------------------------------------ */
+
+struct machine {
+	char cpu[128];
+	char kernel[128];
+	char date[64];
+	int ncpu;
+	int pinned;
+	int jit, stats;
+};
+
+static int read_int_file(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	int v = -1;
+
+	if (f) {
+		if (fscanf(f, "%d", &v) != 1)
+			v = -1;
+		fclose(f);
+	}
+	return v;
+}
+
+static void machine_info(struct machine *mi)
+{
+	struct utsname u;
+	char line[256];
+	time_t t = time(NULL);
+	FILE *f;
+
+	snprintf(mi->cpu, sizeof(mi->cpu), "unknown CPU");
+	f = fopen("/proc/cpuinfo", "r");
+	while (f && fgets(line, sizeof(line), f)) {
+		char *colon = strchr(line, ':');
+
+		if (!strncmp(line, "model name", 10) && colon) {
+			colon++;
+			while (*colon == ' ' || *colon == '\t')
+				colon++;
+			colon[strcspn(colon, "\n")] = '\0';
+			snprintf(mi->cpu, sizeof(mi->cpu), "%s", colon);
+			break;
+		}
+	}
+	if (f)
+		fclose(f);
+	if (!uname(&u))
+		snprintf(mi->kernel, sizeof(mi->kernel), "%s", u.release);
+	else
+		snprintf(mi->kernel, sizeof(mi->kernel), "unknown");
+	strftime(mi->date, sizeof(mi->date), "%Y-%m-%d %H:%M UTC", gmtime(&t));
+	mi->ncpu = (int)sysconf(_SC_NPROCESSORS_ONLN);
+	mi->jit = read_int_file("/proc/sys/net/core/bpf_jit_enable");
+	mi->stats = read_int_file("/proc/sys/kernel/bpf_stats_enabled");
+}
+
+static double baseline_of(enum frame_kind kind)
+{
+	for (int i = 0; i < nrows; i++)
+		if (rows[i].baseline && rows[i].kind == kind)
+			return rows[i].med;
+	return 0;
+}
+
+static void frame_label(const struct row *r, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s %uB", frame_names[r->kind], r->len);
+}
+
+static void print_report(const struct machine *mi, __u32 repeat, int runs, bool md,
+			 bool wall)
+{
+	double worst = 0;
+	const struct row *worst_row = NULL;
+	char fl[32];
+
+	if (md) {
+		printf("Machine: %s, %d CPUs, kernel %s; pinned to CPU %d; "
+		       "JIT %s, bpf_stats %s.  \n",
+		       mi->cpu, mi->ncpu, mi->kernel, mi->pinned, mi->jit > 0 ? "on" : "OFF",
+		       mi->stats > 0 ? "ON (inflates every figure)" : "off");
+		printf("Date: %s.  \n", mi->date);
+		printf("Method: BPF_PROG_TEST_RUN, repeat %u per run, median of %d run%s "
+		       "of the kernel's mean ns per repetition.\n\n", repeat, runs,
+		       runs == 1 ? "" : "s");
+		printf("| config | frame | case | lookups | ns/pkt | Mpps | vs xdp_drop |%s\n",
+		       wall ? " wall ns/pkt |" : "");
+		printf("|---|---|---|---:|---:|---:|---:|%s\n", wall ? "---:|" : "");
+	} else {
+		printf("xdp-fwd per-packet cost (BPF_PROG_TEST_RUN)\n");
+		printf("machine: %s, %d CPUs, kernel %s, pinned to CPU %d, JIT %s, bpf_stats %s\n",
+		       mi->cpu, mi->ncpu, mi->kernel, mi->pinned, mi->jit > 0 ? "on" : "OFF",
+		       mi->stats > 0 ? "ON" : "off");
+		printf("date:    %s\n", mi->date);
+		printf("method:  repeat %u per run, median of %d run%s\n\n", repeat, runs,
+		       runs == 1 ? "" : "s");
+		printf("%-40s %-18s %-9s %7s %7s %7s %11s%s\n", "config", "frame", "case",
+		       "lookups", "ns/pkt", "Mpps", "vs xdp_drop", wall ? "  wall ns/pkt" : "");
+	}
+	for (int i = 0; i < nrows; i++) {
+		const struct row *r = &rows[i];
+		double base = baseline_of(r->kind);
+		double ratio = base > 0 ? r->med / base : 0;
+		char mpps[32], rat[32], lk[16];
+
+		frame_label(r, fl, sizeof(fl));
+		if (r->med > 0)
+			snprintf(mpps, sizeof(mpps), "%.1f", 1000.0 / r->med);
+		else
+			snprintf(mpps, sizeof(mpps), "-");
+		if (ratio > 0)
+			snprintf(rat, sizeof(rat), "%.2fx", ratio);
+		else
+			snprintf(rat, sizeof(rat), "-");
+		snprintf(lk, sizeof(lk), "%d", r->lookups);
+		if (md)
+			printf("| %s | %s | %s | %s | %.0f | %s | %s |", r->config, fl, r->kase,
+			       r->baseline ? "-" : lk, r->med, mpps, rat);
+		else
+			printf("%-40s %-18s %-9s %7s %7.0f %7s %11s", r->config, fl, r->kase,
+			       r->baseline ? "-" : lk, r->med, mpps, rat);
+		if (wall)
+			printf(md ? " %.1f |" : "  %12.1f", r->wall_med);
+		putchar('\n');
+
+		if (r->st.rs == RS_SHAPES && r->hit_index >= 0 && r->expect == XDP_DROP &&
+		    ratio > worst) {
+			worst = ratio;
+			worst_row = r;
+		}
+	}
+	if (worst_row) {
+		frame_label(worst_row, fl, sizeof(fl));
+		printf("\n%s4 shapes in use, frame hitting the last shape (4 lookups), drop: "
+		       "%.2fx the xdp_drop baseline at worst (%s, %.0f ns); goal <= %.1fx: %s.%s\n",
+		       md ? "**" : "", worst, fl, worst_row->med, GOAL_RATIO,
+		       worst <= GOAL_RATIO ? "met" : "NOT met", md ? "**" : "");
+	}
+	if (repeat < 1000000)
+		printf("\n%snote: repeat %u < 1000000: a smoke run, the figures mean little.%s\n",
+		       md ? "_" : "", repeat, md ? "_" : "");
+}
+
+/* ---- main -------------------------------------------------------------- */
+
+/* libbpf speaks only with -v (as in xdp-fwd): a failed load dumps the whole
+ * verifier log at warning level. */
+static int print_libbpf(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (!xf_verbose)
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: bench_prog [--repeat N] [--runs N] [--cpu N] [--only WORDS] [--wall]\n"
+		"                  [--markdown] [-v]\n"
+		"\n"
+		"Per-packet cost of xdp-fwd's program against an XDP_DROP-only baseline, with\n"
+		"BPF_PROG_TEST_RUN (needs root).  Prints the median over the runs of the\n"
+		"kernel's mean time per repetition.\n"
+		"\n"
+		"  -r, --repeat N   repetitions per run (default 1000000)\n"
+		"  -n, --runs N     runs per row, median reported (default 5, at most %d)\n"
+		"  -c, --cpu N      CPU to run on (default: the last online one)\n"
+		"  -o, --only WORDS only the rows whose \"CONFIG FRAME CASE\" holds every word\n"
+		"                   (and the baselines), e.g. --only '(d) ipv4-udp hit/drop'\n"
+		"  -w, --wall       also show wall-clock ns per repetition, seen from userspace:\n"
+		"                   it adds the set-up of each test_run call (milliseconds here)\n"
+		"                   and any time the CPU went to other tasks\n"
+		"  -m, --markdown   print the table in Markdown (for BENCHMARKS.md)\n"
+		"  -v, --verbose    libbpf's messages\n", MAX_RUNS);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "repeat", required_argument, NULL, 'r' },
+		{ "runs", required_argument, NULL, 'n' },
+		{ "cpu", required_argument, NULL, 'c' },
+		{ "only", required_argument, NULL, 'o' },
+		{ "wall", no_argument, NULL, 'w' },
+		{ "markdown", no_argument, NULL, 'm' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{}
+	};
+	__u32 repeat = 1000000, runs = 5, cpu;
+	bool md = false, wall = false;
+	struct machine mi = {};
+	int c, ret = 1;
+	cpu_set_t set;
+
+	cpu = (__u32)sysconf(_SC_NPROCESSORS_ONLN) - 1;
+	while ((c = getopt_long(argc, argv, "r:n:c:o:wmvh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'r':
+			if (xf_parse_u32(optarg, 1, UINT32_MAX, &repeat)) {
+				xf_err("bad --repeat '%s'", optarg);
+				return 2;
+			}
+			break;
+		case 'n':
+			if (xf_parse_u32(optarg, 1, MAX_RUNS, &runs)) {
+				xf_err("bad --runs '%s' (1..%d)", optarg, MAX_RUNS);
+				return 2;
+			}
+			break;
+		case 'c':
+			if (xf_parse_u32(optarg, 0, CPU_SETSIZE - 1, &cpu)) {
+				xf_err("bad --cpu '%s'", optarg);
+				return 2;
+			}
+			break;
+		case 'o':
+			only = optarg;
+			break;
+		case 'w':
+			wall = true;
+			break;
+		case 'm':
+			md = true;
+			break;
+		case 'v':
+			xf_verbose = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+	libbpf_set_print(print_libbpf);
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set)) {
+		xf_err("cannot pin to CPU %u: %s", cpu, strerror(errno));
+		return 2;
+	}
+	machine_info(&mi);
+	mi.pinned = (int)cpu;
+
+	if (programs_load())
+		goto out;
+	build_rows();
+	for (int i = 0; i < nrows; i++)
+		if (verify_row(&rows[i]))
+			goto out;
+
+	for (__u32 run = 0; run < runs; run++) {
+		for (int i = 0; i < nrows; i++) {
+			struct row *r = &rows[i];
+			__u32 d;
+
+			if (run_once(r, repeat, &d, &r->wall[run]))
+				goto out;
+			r->ns[run] = d;
+		}
+	}
+	for (int i = 0; i < nrows; i++) {
+		rows[i].med = median(rows[i].ns, runs);
+		rows[i].wall_med = median(rows[i].wall, runs);
+	}
+	print_report(&mi, repeat, runs, md, wall);
+	ret = 0;
+out:
+	programs_free();
+	return ret;
+}
