@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+# Differential test of xdp-fwd's parser against tshark: compare.py over every
+# capture in shared/pcaps.  See tests/diff/README.md.
+#
+#   tests/diff/run.sh [-v] [CAPTURE...]
+#
+# The captures live beside the repository, in ../shared/pcaps from its top
+# level (a fresh CI clone has shared/ next to it); if that directory does not
+# exist, $XF_PCAPS names it.  synth.py's hand-built capture is compared too.
+# Given CAPTUREs, only those are compared.  Without captures, or without tshark, the test is
+# skipped with exit status 77.  Otherwise the status is 1 if any capture
+# failed, else 0.  XDP_FWD, TSHARK and PYTHON override the programs used.
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(git -C "$here" rev-parse --show-toplevel 2>/dev/null) || top=$(cd "$here/../.." && pwd)
+python=${PYTHON:-python3}
+export XDP_FWD=${XDP_FWD:-$top/build/xdp-fwd}
+
+verbose=()
+if [ "${1:-}" = "-v" ]; then
+	verbose=(-v)
+	shift
+fi
+
+if [ $# -gt 0 ]; then
+	files=("$@")
+else
+	dir=$top/../shared/pcaps
+	if [ ! -d "$dir" ] && [ -n "${XF_PCAPS:-}" ]; then
+		dir=$XF_PCAPS
+	fi
+	if [ ! -d "$dir" ]; then
+		echo "diff: SKIP: no captures: neither $top/../shared/pcaps nor \$XF_PCAPS (${XF_PCAPS:-unset}) is a directory"
+		exit 77
+	fi
+	shopt -s nullglob
+	files=("$dir"/*.pcap)
+	shopt -u nullglob
+	if [ ${#files[@]} -eq 0 ]; then
+		echo "diff: SKIP: no *.pcap in $dir"
+		exit 77
+	fi
+	# plus the hand-built frames for policy edges no capture reaches
+	tmp=$(mktemp -d)
+	trap 'rm -rf "$tmp"' EXIT
+	if "$python" "$here/synth.py" "$tmp/synth.pcap"; then
+		files+=("$tmp/synth.pcap")
+	else
+		echo "diff: FAIL: synth.py could not write $tmp/synth.pcap"
+		exit 1
+	fi
+fi
+
+if ! command -v "${TSHARK:-tshark}" >/dev/null 2>&1; then
+	echo "diff: SKIP: ${TSHARK:-tshark} not found (scripts/install-deps.sh installs it)"
+	exit 77
+fi
+if [ ! -x "$XDP_FWD" ]; then
+	echo "diff: FAIL: $XDP_FWD is missing; build it first (make)"
+	exit 1
+fi
+
+passed=0
+failed=0
+for f in "${files[@]}"; do
+	if "$python" "$here/compare.py" "${verbose[@]}" "$f"; then
+		passed=$((passed + 1))
+	else
+		failed=$((failed + 1))
+	fi
+done
+
+echo "diff: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
