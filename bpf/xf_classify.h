@@ -3,7 +3,8 @@
  * xf_classify.h - tuple-space search over the rule shapes in use.
  *
  * Cost: one hash lookup per shape in use (at most XF_MAX_SHAPES), whatever
- * the number of rules.  Shapes are visited best min_priority first, and
+ * the number of rules, and fewer: a per-shape bitmap of key hashes skips
+ * the lookup in shapes that hold no rule with the frame's key.  Shapes are visited best min_priority first, and
  * the walk stops when the best rule found so far beats every rule the next
  * shape could hold.
  */
@@ -67,7 +68,7 @@ static __always_inline struct xf_rule *xf_classify(const struct xf_pkt *p,
 	struct xf_rule *best = NULL, *r;
 	struct xf_shape_set *set;
 	struct xf_rule_key key;
-	__u32 idx = active_set & 1, n, i;
+	__u32 idx = active_set & 1, n, i, bit;
 
 	set = bpf_map_lookup_elem(&shape_sets, &idx);
 	if (!set)
@@ -86,6 +87,9 @@ static __always_inline struct xf_rule *xf_classify(const struct xf_pkt *p,
 			break;
 		if (!xf_make_key(&key, s, slot, p))
 			continue;
+		bit = xf_key_bit(&key);
+		if (!(set->filter[slot][bit / 64] & (1ULL << (bit % 64))))
+			continue;	/* no rule of this shape has this key */
 		r = bpf_map_lookup_elem(&rules, &key);
 		if (r && xf_better(r, best))
 			best = r;

@@ -132,6 +132,15 @@ struct xf_shape {
 };
 
 /*
+ * Per-shape prefilter: one bit per hash of a key, set for every rule of the
+ * shape.  A clear bit means no rule of that shape can match, so the frame
+ * skips that shape's hash lookup (the expensive part of classifying); a set
+ * bit may be a false positive, and the lookup decides.
+ */
+#define XF_FILTER_BITS_LOG2	13
+#define XF_FILTER_WORDS		((1 << XF_FILTER_BITS_LOG2) / 64)
+
+/*
  * The shapes in use.  Two copies live in the "shape_sets" array; the
  * program reads the one config.active_set names, userspace rewrites the
  * other and then flips active_set, so a frame never sees a half-written set.
@@ -140,6 +149,7 @@ struct xf_shape_set {
 	__u32 count;			/* entries of order[] in use */
 	__u8  order[XF_MAX_SHAPES];	/* slots, best min_priority first */
 	struct xf_shape shape[XF_MAX_SHAPES];	/* indexed by slot */
+	__u64 filter[XF_MAX_SHAPES][XF_FILTER_WORDS];	/* indexed by slot */
 };
 
 /* Single entry of the "config" array. */
@@ -154,6 +164,26 @@ _Static_assert(sizeof(enum xf_action) == 4, "enum xf_action is part of the ABI")
 
 /* Verdict names and their rule when traced (see the "trace" map). */
 #define XF_NO_RULE 0
+
+#ifndef __always_inline
+#define __always_inline inline __attribute__((always_inline))
+#endif
+
+/* The prefilter's hash of a rule key: its bit index, 0..2^XF_FILTER_BITS_LOG2-1. */
+static __always_inline __u32 xf_key_bit(const struct xf_rule_key *k)
+{
+	const __u32 *w = (const __u32 *)k;
+	__u32 h = 0x811c9dc5;
+	int i;
+
+	_Static_assert(sizeof(*k) % 4 == 0, "rule key is whole words");
+	for (i = 0; i < (int)(sizeof(*k) / 4); i++)
+		h = (h ^ w[i]) * 0x01000193;
+	h ^= h >> 16;
+	h *= 0x85ebca6b;
+	h ^= h >> 13;
+	return h >> (32 - XF_FILTER_BITS_LOG2);
+}
 
 /* Names for the enums, shared so the tool and tests print the same words. */
 #define XF_ACTION_NAMES { "pass", "drop", "tx", "xsk", "redirect", "fwd" }

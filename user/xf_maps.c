@@ -349,6 +349,23 @@ static int set_publish(struct xf_maps *m, __u32 active, struct xf_shape_set *set
 	return 0;
 }
 
+static void filter_set(struct xf_shape_set *set, const struct xf_rule_key *k)
+{
+	__u32 bit = xf_key_bit(k);
+
+	set->filter[k->slot % XF_MAX_SHAPES][bit / 64] |= 1ULL << (bit % 64);
+}
+
+/* Rebuild one slot's filter from the rules of table t, leaving out `skip`. */
+static void filter_rebuild(struct xf_shape_set *set, const struct xf_table *t,
+			   __u32 slot, long skip)
+{
+	memset(set->filter[slot], 0, sizeof(set->filter[slot]));
+	for (size_t i = 0; i < t->n; i++)
+		if ((long)i != skip && t->keys[i].slot == slot)
+			filter_set(set, &t->keys[i]);
+}
+
 static int key_cmp(const void *a, const void *b)
 {
 	return memcmp(*(const struct xf_rule_key *const *)a,
@@ -406,6 +423,7 @@ int xf_rules_add(struct xf_maps *m, const struct xf_rule_spec *specs, size_t n,
 			if (!set.shape[s].nrules) {
 				slot = s;
 				xf_shape_fill(&set.shape[s], &sid);
+				memset(set.filter[s], 0, sizeof(set.filter[s]));
 				set.shape[s].min_priority = specs[i].priority;
 			}
 		if (slot < 0) {
@@ -422,6 +440,7 @@ int xf_rules_add(struct xf_maps *m, const struct xf_rule_spec *specs, size_t n,
 			set.shape[slot].min_priority = specs[i].priority;
 
 		xf_rule_key(&specs[i], slot, &keys[i]);
+		filter_set(&set, &keys[i]);
 		if (!bpf_map_lookup_elem(m->rules, &keys[i], &existing)) {
 			if (bad)
 				*bad = (long)i;
@@ -553,6 +572,7 @@ int xf_rule_del(struct xf_maps *m, __u32 id, char *err, size_t errlen)
 	} else {
 		memset(s, 0, sizeof(*s));
 	}
+	filter_rebuild(&set, &t, slot, at);
 	/* unpublish the shape first, so no frame looks for the rule after */
 	ret = set_publish(m, t.active, &set);
 	if (ret) {
