@@ -163,9 +163,11 @@ static void *worker(void *arg)
 		q->err = -ENOMEM;
 		goto out;
 	}
-	while (!atomic_load_explicit(&r->stop, memory_order_relaxed)) {
+	for (;;) {
 		if (do_batch(q, fr, addr, v))
 			continue;
+		if (atomic_load_explicit(&r->drain, memory_order_relaxed))
+			break;	/* no longer in the map, and the RX ring is empty */
 		if (r->cfg.busy_poll)
 			continue;	/* the recvfrom() in do_batch busy-polls */
 		/* block until frames arrive; the timeout bounds stop latency */
@@ -384,9 +386,26 @@ int xf_run_start(struct xf_run *r)
 	return 0;
 }
 
+static void unmap_all(struct xf_run *r)
+{
+	for (unsigned int i = 0; r->q && i < r->cfg.nq; i++) {
+		if (r->q[i].in_map)
+			bpf_map_delete_elem(r->cfg.xsks_map, &r->q[i].queue);
+		r->q[i].in_map = false;
+	}
+}
+
 void xf_run_stop(struct xf_run *r)
 {
-	atomic_store(&r->stop, true);
+	bool running = false;
+
+	for (unsigned int i = 0; r->q && i < r->cfg.nq; i++)
+		running |= r->q[i].started;
+	/* out of the map first: from here on frames go to the kernel */
+	unmap_all(r);
+	if (running)
+		usleep(20000);	/* frames redirected just before reach the rings */
+	atomic_store(&r->drain, true);
 	for (unsigned int i = 0; r->q && i < r->cfg.nq; i++) {
 		if (r->q[i].started)
 			pthread_join(r->q[i].thread, NULL);
@@ -396,13 +415,10 @@ void xf_run_stop(struct xf_run *r)
 
 void xf_run_teardown(struct xf_run *r)
 {
-	xf_run_stop(r);
+	xf_run_stop(r);	/* also takes the sockets out of the map */
 	for (unsigned int i = 0; r->q && i < r->cfg.nq; i++) {
 		struct xf_queue *q = &r->q[i];
 
-		/* out of the map first: frames fall back to the kernel */
-		if (q->in_map)
-			bpf_map_delete_elem(r->cfg.xsks_map, &q->queue);
 		if (q->pctx && r->cfg.ops.fini)
 			r->cfg.ops.fini(q->pctx);
 		if (q->xsk)

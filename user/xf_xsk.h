@@ -74,13 +74,16 @@ struct xf_queue {
 struct xf_run {
 	struct xf_run_cfg cfg;
 	struct xf_queue *q;
-	atomic_bool stop;
+	atomic_bool drain;	/* finish what is in the RX rings, then exit */
 };
 
 /* Create every socket and put it in the XSKMAP; on error nothing is left. */
 int xf_run_setup(struct xf_run *r, const struct xf_run_cfg *cfg);
 int xf_run_start(struct xf_run *r);
-/* Stop and join the workers. */
+/*
+ * Stop: take the sockets out of the XSKMAP (new frames go to the kernel),
+ * let the workers drain what is already in their RX rings, join them.
+ */
 void xf_run_stop(struct xf_run *r);
 /* Remove the sockets from the map, close them, free the UMEMs. */
 void xf_run_teardown(struct xf_run *r);

@@ -1,0 +1,713 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#
+# tests/xsk/test_run.sh - integration tests of `xdp-fwd run`, the AF_XDP
+# consumer, on a veth pair (copy mode).
+#
+# Two network namespaces of our own, xft-xa-PID and xft-xb-PID, joined by a
+# veth pair: a0 (192.0.2.1/24) in A, b0 (192.0.2.2/24) in B, static
+# neighbours both ways.  xdp-fwd runs on b0; traffic goes only from A to B and
+# back.  The pair is made afresh for every scenario (fresh counters; two
+# queues for the queue scenario).  A trap kills every process left in the two
+# namespaces and deletes them, on every way out.
+#
+# Each scenario runs in ONE `ip netns exec B` process (this script again,
+# with --inner SCENARIO): `ip netns exec` gives every command a fresh mount
+# namespace, and the bpffs holding xdp-fwd's pins must outlive the commands
+# of a scenario.  Senders and listeners in A are started from there with a
+# nested `ip netns exec A`.
+#
+# Helpers (stdlib Python, /usr/bin/python3): udp_send.py sends numbered
+# datagrams, udp_recv.py counts them (UDP socket or AF_PACKET), and
+# pcap_check.py checks the consumer's capture against what was sent.
+#
+# Prints "ok - NAME" or "FAIL - NAME" per check, "# ..." notes, and last
+# exactly "xsk: N passed, M failed".  Exit 0 all passed, 1 some failed,
+# 77 skipped (not root, or a needed tool missing).
+#
+#   XDP_FWD=path   the binary to test (default build/xdp-fwd)
+#   XSK_ONLY="exact l2fwd ..."   run only these scenarios
+
+# Functions run through check and traps look unreachable to shellcheck;
+# only numbers are left unquoted.
+# shellcheck disable=SC2317,SC2086
+
+set -uo pipefail
+
+SELF=$(readlink -f "${BASH_SOURCE[0]}")
+HERE=$(dirname "$SELF")
+ROOT=$(cd "$HERE/../.." && pwd)
+XF=${XDP_FWD:-$ROOT/build/xdp-fwd}
+PY=/usr/bin/python3
+export PYTHONDONTWRITEBYTECODE=1
+
+IP_A=192.0.2.1
+IP_B=192.0.2.2
+PORT=9999	# steered to the consumer
+PORT_K=9998	# left to the kernel
+SCENARIOS="exact l2fwd capture zerocopy queues starve sigkill linkdel stoploss"
+
+###########################################################################
+# shared helpers
+
+# check NAME CMD [ARGS...]: "ok - NAME" when CMD succeeds, else "FAIL - NAME".
+# CMD's output is shown only when it fails.  Returns CMD's success.
+check() {
+	local name=$1
+	shift
+	if "$@" >"$WORK/check.out" 2>&1; then
+		echo "ok - $name"
+		echo ok >>"$RESULTS"
+	else
+		echo "FAIL - $name"
+		echo "#   failed: $*"
+		sed 's/^/#   /' "$WORK/check.out"
+		echo fail >>"$RESULTS"
+		return 1
+	fi
+}
+
+# check_eq NAME GOT WANT
+check_eq() {
+	if [ "$2" = "$3" ]; then
+		echo "ok - $1"
+		echo ok >>"$RESULTS"
+	else
+		echo "FAIL - $1"
+		echo "#   got '$2', want '$3'"
+		echo fail >>"$RESULTS"
+	fi
+}
+
+note() {
+	echo "# $*"
+}
+
+# now: seconds since the epoch, with microseconds
+now() {
+	echo "${EPOCHREALTIME/,/.}"
+}
+
+# fcmp EXPR: a floating-point comparison, e.g. fcmp "1.5 <= 2"
+fcmp() {
+	awk "BEGIN { exit !($*) }"
+}
+
+###########################################################################
+# inner half: one scenario, in namespace B, in a mount namespace of its own
+
+BG=()
+
+inner_cleanup() {
+	local p
+	for p in "${BG[@]}"; do
+		kill -TERM "$p" 2>/dev/null
+	done
+	sleep 0.1
+	for p in "${BG[@]}"; do
+		kill -KILL "$p" 2>/dev/null
+	done
+	umount /sys/fs/bpf 2>/dev/null
+}
+
+# alive PID: the process exists and is not a zombie
+alive() {
+	local st
+	st=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null) || return 1
+	[ -n "$st" ] && [ "${st%% *}" != Z ]
+}
+
+# wait_for PID SECS: wait up to SECS for PID to end; WRC = its exit status
+# (the process is killed after SECS, and WRC is then 124).
+wait_for() {
+	local pid=$1 end
+	end=$(awk "BEGIN { printf \"%.6f\", $(now) + $2 }")
+	while alive "$pid" && fcmp "$(now) < $end"; do
+		sleep 0.02
+	done
+	if alive "$pid"; then
+		kill -KILL "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+		WRC=124
+		return
+	fi
+	WRC=0
+	wait "$pid" 2>/dev/null || WRC=$?
+}
+
+# failed_rc RC: RC is a failure exit status, not 0 and not the timeout's 124
+failed_rc() {
+	[ "$1" != 0 ] && [ "$1" != 124 ]
+}
+
+# ina CMD...: run CMD in namespace A
+ina() {
+	ip netns exec "$NSA" "$@"
+}
+
+# jget FILE EXPR: EXPR over d = the JSON object on FILE's last line ("-" =
+# stdin); prints "None" when the file is empty or not JSON.
+jget() {
+	"$PY" -c '
+import json, sys
+f = sys.stdin if sys.argv[1] == "-" else open(sys.argv[1])
+lines = [l for l in f.read().splitlines() if l.strip()]
+try:
+    d = json.loads(lines[-1])
+    v = eval(sys.argv[2])
+except Exception:
+    v = None
+print(v)
+' "$@" 2>/dev/null
+}
+
+# send ARGS...: udp_send.py from namespace A, bounded in time; prints the
+# number sent
+send() {
+	timeout -k 2 30 ip netns exec "$NSA" "$PY" "$HERE/udp_send.py" --dst "$IP_B" \
+		--timeout 20 "$@" | jget - 'd["sent"]'
+}
+
+# send_on CPU ARGS...: the same, pinned to CPU
+send_on() {
+	local cpu=$1
+	shift
+	timeout -k 2 30 ip netns exec "$NSA" taskset -c "$cpu" "$PY" "$HERE/udp_send.py" \
+		--dst "$IP_B" --timeout 20 "$@" | jget - 'd["sent"]'
+}
+
+# stat_get EXPR: EXPR over d = `xdp-fwd stats b0 --json`
+stat_get() {
+	"$XF" stats b0 --json 2>/dev/null | jget - "$1"
+}
+xsk_pkts() { stat_get 'd["actions"]["xsk"]["packets"]'; }
+nosock_pkts() { stat_get 'd["events"]["xsk-no-socket"]["packets"]'; }
+
+# wait_xsk N: until the program has counted N frames to the xsk action (5 s)
+wait_xsk() {
+	local _
+	for _ in $(seq 100); do
+		[ "$(xsk_pkts)" = "$1" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# rule_pkts PORT: packets of the rule matching dport PORT
+rule_pkts() {
+	"$XF" rule list b0 --json 2>/dev/null |
+		jget - "[r['packets'] for r in d if r['dport'] == $1][0]"
+}
+
+setup_prog() {
+	"$XF" load b0 >/dev/null &&
+		"$XF" rule add b0 proto udp dport $PORT action xsk >/dev/null
+}
+
+# run_bg NAME ARGS...: start `xdp-fwd run b0 --json ARGS` in the background;
+# sets RUN_PID, RUN_OUT (stdout), RUN_ERR (stderr)
+run_bg() {
+	RUN_OUT=$WORK/$1.json
+	RUN_ERR=$WORK/$1.err
+	shift
+	"$XF" run b0 --json "$@" >"$RUN_OUT" 2>"$RUN_ERR" &
+	RUN_PID=$!
+	BG+=("$RUN_PID")
+}
+
+# run_ready NQ: wait (5 s at most) until the run reports NQ bound queues
+run_ready() {
+	local _
+	for _ in $(seq 250); do
+		[ "$(grep -c '^queue [0-9]*: .* mode' "$RUN_ERR" 2>/dev/null)" -ge "$1" ] && return 0
+		alive "$RUN_PID" || break
+		sleep 0.02
+	done
+	echo "#   run not ready; its stderr:"
+	sed 's/^/#   /' "$RUN_ERR"
+	return 1
+}
+
+# run_stop: SIGINT, wait for the exit (10 s at most); RUN_RC
+run_stop() {
+	kill -INT "$RUN_PID" 2>/dev/null
+	wait_for "$RUN_PID" 10
+	RUN_RC=$WRC
+}
+
+rj() {
+	jget "$RUN_OUT" "$1"
+}
+
+# listen NAME ARGS...: udp_recv.py in B in the background; LPID, LOUT
+listen() {
+	local name=$1
+	shift
+	LOUT=$WORK/$name.json
+	rm -f "$WORK/$name.ready"
+	"$PY" "$HERE/udp_recv.py" --ready "$WORK/$name.ready" "$@" >"$LOUT" &
+	LPID=$!
+	BG+=("$LPID")
+	wait_file "$WORK/$name.ready"
+}
+
+# listen_a NAME ARGS...: the same in namespace A
+listen_a() {
+	local name=$1
+	shift
+	LOUT=$WORK/$name.json
+	rm -f "$WORK/$name.ready"
+	ip netns exec "$NSA" "$PY" "$HERE/udp_recv.py" --ready "$WORK/$name.ready" "$@" \
+		>"$LOUT" &
+	LPID=$!
+	BG+=("$LPID")
+	wait_file "$WORK/$name.ready"
+}
+
+wait_file() {
+	local _
+	for _ in $(seq 250); do
+		[ -e "$1" ] && return 0
+		sleep 0.02
+	done
+	echo "#   $1 never appeared"
+	return 1
+}
+
+###########################################################################
+# the scenarios
+
+# 1. Exact delivery: N datagrams to the steered port reach the consumer, M
+# to another port reach a kernel socket; both exactly, in order.
+scen_exact() {
+	local n=2000 m=500 p1 p2 s1 s2
+
+	check "exact: load and rule add" setup_prog || return
+	listen exact-k --port $PORT_K --bind $IP_B --expect $m --timeout 20
+	run_bg exact --mode capture --write "$WORK/exact.pcap" --duration 60
+	check "exact: run starts" run_ready 1 || { run_stop; return; }
+	send --dport $PORT --count $n --flow 1 --rate 20000 >"$WORK/s1" &
+	p1=$!
+	send --dport $PORT_K --count $m --flow 2 --rate 5000 >"$WORK/s2" &
+	p2=$!
+	wait "$p1"
+	wait "$p2"
+	s1=$(cat "$WORK/s1")
+	s2=$(cat "$WORK/s2")
+	check_eq "exact: all $n + $m sent" "$s1+$s2" "$n+$m"
+	wait_xsk $n
+	sleep 0.3
+	run_stop
+	wait_for "$LPID" 15
+	check_eq "exact: run exits 0" "$RUN_RC" 0
+	check_eq "exact: consumer rx_packets == $n" "$(rj 'd["rx_packets"]')" $n
+	check_eq "exact: captured == $n, none missed" \
+		"$(rj '(d["captured"], d["capture_missed"])')" "($n, 0)"
+	check_eq "exact: frames_accounted" "$(rj 'all(q["frames_accounted"] for q in d["queues"])')" True
+	check_eq "exact: no rx_dropped, rx_ring_full" \
+		"$(rj 'sum(q["rx_dropped"] + q["rx_ring_full"] for q in d["queues"])')" 0
+	check "exact: pcap holds seq 0..$((n - 1)) once each, in order, payloads intact" \
+		"$PY" "$HERE/pcap_check.py" "$WORK/exact.pcap" --port $PORT --flow 1 --count $n
+	check_eq "exact: kernel socket got exactly $m" "$(jget "$LOUT" 'd["received"]')" $m
+	check_eq "exact: kernel socket: all flow 2, no duplicate, in order" \
+		"$(jget "$LOUT" '(d["flows"]["2"]["count"], d["duplicates"], d["out_of_order"], d["foreign"])')" \
+		"($m, 0, 0, 0)"
+	check_eq "exact: stats action xsk == $n" "$(xsk_pkts)" $n
+	check_eq "exact: stats event xsk-no-socket == 0" "$(nosock_pkts)" 0
+	check_eq "exact: rule dport $PORT counted $n" "$(rule_pkts $PORT)" $n
+}
+
+# 2. l2fwd: every frame comes back to a0 with the MACs swapped.
+scen_l2fwd() {
+	local n=1000
+
+	check "l2fwd: load and rule add" setup_prog || return
+	listen_a l2fwd-a --raw a0 --port $PORT --dmac "$MAC_A" --smac "$MAC_B" \
+		--expect $n --linger 0.5 --timeout 20
+	run_bg l2fwd --mode l2fwd --duration 60
+	check "l2fwd: run starts" run_ready 1 || { run_stop; return; }
+	check_eq "l2fwd: all $n sent" "$(send --dport $PORT --count $n --flow 3)" $n
+	wait_xsk $n
+	wait_for "$LPID" 15
+	run_stop
+	check_eq "l2fwd: run exits 0" "$RUN_RC" 0
+	check_eq "l2fwd: a0 got exactly $n back" "$(jget "$LOUT" 'd["received"]')" $n
+	check_eq "l2fwd: MACs swapped on every frame, no duplicate, in order" \
+		"$(jget "$LOUT" '(d["mac_bad"], d["duplicates"], d["out_of_order"])')" "(0, 0, 0)"
+	check_eq "l2fwd: rx_packets == tx_packets == $n" \
+		"$(rj '(d["rx_packets"], d["tx_packets"])')" "($n, $n)"
+	check_eq "l2fwd: no tx_dropped, tx_invalid_descs" \
+		"$(rj 'sum(q["tx_dropped"] + q["tx_invalid_descs"] for q in d["queues"])')" 0
+	check_eq "l2fwd: frames_accounted" \
+		"$(rj 'all(q["frames_accounted"] for q in d["queues"])')" True
+}
+
+# 3. capture: the pcap holds exactly the steered frames, byte for byte.
+scen_capture() {
+	local n=1000 size=12 vary=500 bytes
+
+	check "capture: load and rule add" setup_prog || return
+	run_bg capture --mode capture --write "$WORK/capture.pcap" --duration 60
+	check "capture: run starts" run_ready 1 || { run_stop; return; }
+	# frames built in full by the sender, so the capture can be compared
+	# byte for byte; noise to the kernel's port in between
+	check_eq "capture: all $n frames sent" "$(send --raw a0 --dmac "$MAC_B" --src $IP_A \
+		--sport 40000-40003 --dport $PORT --count $n --flow 4 --size $size --vary $vary \
+		--rate 10000)" $n
+	check_eq "capture: noise sent" "$(send --dport $PORT_K --count 100 --flow 5)" 100
+	wait_xsk $n
+	sleep 0.3
+	run_stop
+	check_eq "capture: run exits 0" "$RUN_RC" 0
+	check "capture: pcap == the $n frames sent, byte for byte, in order, nothing else" \
+		"$PY" "$HERE/pcap_check.py" "$WORK/capture.pcap" --port $PORT --flow 4 --count $n \
+		--size $size --vary $vary --frames --dmac "$MAC_B" --smac "$MAC_A" --src $IP_A \
+		--dst $IP_B --sport 40000-40003
+	bytes=$("$PY" -c "print(sum(42 + $size + s % $vary for s in range($n)))")
+	check_eq "capture: rx_packets, rx_bytes, captured, missed" \
+		"$(rj '(d["rx_packets"], d["rx_bytes"], d["captured"], d["capture_missed"])')" \
+		"($n, $bytes, $n, 0)"
+	check_eq "capture: frames_accounted" \
+		"$(rj 'all(q["frames_accounted"] for q in d["queues"])')" True
+}
+
+# 4. --zero-copy on veth (copy mode only) fails cleanly and leaves nothing.
+scen_zerocopy() {
+	local k=300 id x0 e0
+
+	# (a) nothing loaded: run loads the program itself, and must unload it
+	run_bg zc-a --zero-copy --duration 30
+	wait_for "$RUN_PID" 20
+	check "zerocopy (no load): exits non-zero" failed_rc "$WRC"
+	check "zerocopy (no load): message mentions zero-copy" grep -q "zero-copy" "$RUN_ERR"
+	check "zerocopy (no load): no XDP program left on b0" \
+		bash -c "! ip link show b0 | grep -q xdp"
+	check "zerocopy (no load): no pins left" [ ! -e /sys/fs/bpf/xdp-fwd/b0 ]
+
+	# (b) loaded, with a rule: the program stays, no socket is left in the map
+	check "zerocopy: load and rule add" setup_prog || return
+	id=$(ip -j link show b0 | jget - 'd[0]["xdp"]["prog"]["id"]')
+	run_bg zc-b --zero-copy --duration 30
+	wait_for "$RUN_PID" 20
+	check "zerocopy: exits non-zero" failed_rc "$WRC"
+	check "zerocopy: message mentions zero-copy" grep -q "zero-copy" "$RUN_ERR"
+	check "zerocopy: did not fall back to copy mode" bash -c "! grep -q 'copy mode' '$RUN_ERR'"
+	check "zerocopy: no JSON summary (it never ran)" [ ! -s "$RUN_OUT" ]
+	check_eq "zerocopy: the program stays attached" \
+		"$(ip -j link show b0 | jget - 'd[0]["xdp"]["prog"]["id"]')" "$id"
+	x0=$(xsk_pkts)
+	e0=$(nosock_pkts)
+	listen zc-k --port $PORT --bind $IP_B --expect $k --timeout 20
+	check_eq "zerocopy: $k sent to the steered port" "$(send --dport $PORT --count $k --flow 6)" $k
+	wait_for "$LPID" 15
+	check_eq "zerocopy: the kernel socket gets all $k (no stale socket in the map)" \
+		"$(jget "$LOUT" '(d["received"], d["duplicates"])')" "($k, 0)"
+	check_eq "zerocopy: xsk action and xsk-no-socket event both grew by $k" \
+		"$(($(xsk_pkts) - x0)),$(($(nosock_pkts) - e0))" "$k,$k"
+}
+
+# 5. Two RX queues: XPS on a0 sends CPU 0's frames to tx-0 (b0's rx-0) and
+# CPU 1's to tx-1 (b0's rx-1); one socket per queue gets its queue's frames.
+scen_queues() {
+	local n=1000 xps=1 p1 p2 s1 s2
+
+	ina sh -c 'echo 1 > /sys/class/net/a0/queues/tx-0/xps_cpus &&
+		echo 2 > /sys/class/net/a0/queues/tx-1/xps_cpus' 2>/dev/null || xps=0
+	[ $xps = 1 ] || note "XPS not available: the split over queues is up to the hash"
+	check "queues: load and rule add" setup_prog || return
+	run_bg queues --queues all --duration 60
+	check "queues: run starts with 2 sockets" run_ready 2 || { run_stop; return; }
+	send_on 0 --dport $PORT --count $n --flow 7 >"$WORK/s1" &
+	p1=$!
+	send_on 1 --dport $PORT --count $n --flow 8 >"$WORK/s2" &
+	p2=$!
+	wait "$p1"
+	wait "$p2"
+	s1=$(cat "$WORK/s1")
+	s2=$(cat "$WORK/s2")
+	check_eq "queues: all sent" "$s1+$s2" "$n+$n"
+	wait_xsk $((2 * n))
+	sleep 0.3
+	run_stop
+	check_eq "queues: run exits 0" "$RUN_RC" 0
+	note "per queue rx_packets: $(rj '[(q["queue"], q["rx_packets"]) for q in d["queues"]]')"
+	check_eq "queues: two queues, 0 and 1" "$(rj '[q["queue"] for q in d["queues"]]')" "[0, 1]"
+	check "queues: both queues received frames" \
+		[ "$(rj 'all(q["rx_packets"] > 0 for q in d["queues"])')" = True ]
+	check_eq "queues: sum over queues == rx_packets == $((2 * n))" \
+		"$(rj '(sum(q["rx_packets"] for q in d["queues"]), d["rx_packets"])')" \
+		"($((2 * n)), $((2 * n)))"
+	if [ $xps = 1 ]; then
+		check_eq "queues: CPU 0's frames on queue 0, CPU 1's on queue 1 (XPS)" \
+			"$(rj '[q["rx_packets"] for q in d["queues"]]')" "[$n, $n]"
+	fi
+	check_eq "queues: stats action xsk == $((2 * n))" "$(xsk_pkts)" $((2 * n))
+	check_eq "queues: frames_accounted on both" \
+		"$(rj '[q["frames_accounted"] for q in d["queues"]]')" "[True, True]"
+}
+
+# 6. Fill-ring starvation shows in the counters, and the run still stops.
+scen_starve() {
+	local burst=20000 x0 x t0 el
+
+	check "starve: load and rule add" setup_prog || return
+	# (a) a burst as fast as Python sends, on the worker's CPU, into a
+	# 64-frame UMEM processed one frame per batch
+	x0=$(xsk_pkts)
+	t0=$(now)
+	run_bg starve-a --frames 64 --ring-size 64 --batch 1 --cpus 0 --duration 3
+	check "starve: run starts" run_ready 1 || { run_stop; return; }
+	check_eq "starve: burst of $burst sent" "$(send_on 0 --dport $PORT --count $burst \
+		--flow 9 --rate 0)" $burst
+	wait_for "$RUN_PID" 8
+	el=$(awk "BEGIN { printf \"%.2f\", $(now) - $t0 }")
+	check_eq "starve: stops on --duration, exit 0" "$WRC" 0
+	check "starve: ended after 3 s and before 6 s (took $el s)" fcmp "$el >= 3 && $el < 6"
+	x=$(($(xsk_pkts) - x0))
+	note "xsk action $x: $(rj '[(k, d["queues"][0][k]) for k in ("rx_packets", "rx_dropped",
+		"rx_ring_full", "rx_fill_ring_empty_descs")]')"
+	check_eq "starve: frames_accounted" "$(rj 'd["queues"][0]["frames_accounted"]')" True
+	check "starve: starvation visible (rx_dropped or rx_ring_full > 0)" \
+		[ "$(rj 'd["queues"][0]["rx_dropped"] + d["queues"][0]["rx_ring_full"] > 0')" = True ]
+	check_eq "starve: xsk action == rx_packets + rx_dropped + rx_ring_full" \
+		"$(rj 'd["rx_packets"] + d["queues"][0]["rx_dropped"] + d["queues"][0]["rx_ring_full"]')" \
+		"$x"
+
+	# (b) a consumer that stops (SIGSTOP) while frames arrive: the 64 frames
+	# of the fill ring land in the RX ring, every later one is dropped for
+	# want of a fill buffer; after SIGCONT the 64 are received.
+	x0=$(xsk_pkts)
+	run_bg starve-b --frames 64 --ring-size 64 --batch 1 --duration 3
+	check "starve (stopped consumer): run starts" run_ready 1 || { run_stop; return; }
+	sleep 0.2
+	kill -STOP "$RUN_PID"
+	check_eq "starve (stopped consumer): 1000 sent" \
+		"$(send --dport $PORT --count 1000 --flow 10 --rate 0)" 1000
+	sleep 0.3
+	kill -CONT "$RUN_PID"
+	wait_for "$RUN_PID" 8
+	x=$(($(xsk_pkts) - x0))
+	check_eq "starve (stopped consumer): exit 0" "$WRC" 0
+	check_eq "starve (stopped consumer): rx_packets == 64, rx_dropped == fill_empty == xsk - 64" \
+		"$(rj '(d["rx_packets"], d["queues"][0]["rx_dropped"],
+			d["queues"][0]["rx_fill_ring_empty_descs"], d["queues"][0]["rx_ring_full"])')" \
+		"(64, $((x - 64)), $((x - 64)), 0)"
+	check_eq "starve (stopped consumer): frames_accounted" \
+		"$(rj 'd["queues"][0]["frames_accounted"]')" True
+}
+
+# 7. SIGKILL of the consumer: its socket leaves the map, frames go to the
+# kernel; a new run takes over.
+scen_sigkill() {
+	local n=500 x0 e0
+
+	check "sigkill: load and rule add" setup_prog || return
+	listen sigkill-k --port $PORT --bind $IP_B --timeout 30
+	run_bg sigkill-1 --duration 60
+	check "sigkill: run starts" run_ready 1 || { run_stop; return; }
+	x0=$(xsk_pkts)
+	check_eq "sigkill: flow 11 sent (to the consumer)" "$(send --dport $PORT --count $n --flow 11)" $n
+	wait_xsk $((x0 + n))
+	sleep 0.2
+	{
+		kill -KILL "$RUN_PID"
+		wait_for "$RUN_PID" 5
+	} 2>/dev/null	# no "Killed" job report
+	check_eq "sigkill: the consumer died of SIGKILL" "$WRC" 137
+
+	x0=$(xsk_pkts)
+	e0=$(nosock_pkts)
+	check_eq "sigkill: flow 12 sent (after the kill)" "$(send --dport $PORT --count $n --flow 12)" $n
+	wait_xsk $((x0 + n))
+	sleep 0.3
+	check_eq "sigkill: xsk-no-socket grew by $n (the killed socket left the map)" \
+		"$(($(nosock_pkts) - e0))" $n
+
+	run_bg sigkill-2 --duration 60
+	check "sigkill: a new run starts" run_ready 1 || { run_stop; return; }
+	x0=$(xsk_pkts)
+	check_eq "sigkill: flow 13 sent (to the new run)" "$(send --dport $PORT --count $n --flow 13)" $n
+	wait_xsk $((x0 + n))
+	sleep 0.3
+	run_stop
+	check_eq "sigkill: the new run exits 0" "$RUN_RC" 0
+	check_eq "sigkill: the new run received all $n" "$(rj 'd["rx_packets"]')" $n
+	kill -TERM "$LPID"
+	wait_for "$LPID" 5
+	note "kernel socket: $(jget "$LOUT" 'd["flows"]')"
+	check_eq "sigkill: the kernel socket got flow 12 only, all of it, in order" \
+		"$(jget "$LOUT" '(sorted(d["flows"]), d["flows"]["12"]["count"], d["duplicates"],
+			d["out_of_order"])')" "(['12'], $n, 0, 0)"
+}
+
+# 8. The interface disappears under the consumer.
+scen_linkdel() {
+	local n=100 t0 el
+
+	check "linkdel: load and rule add" setup_prog || return
+	run_bg linkdel --duration 60
+	check "linkdel: run starts" run_ready 1 || { run_stop; return; }
+	check_eq "linkdel: $n sent" "$(send --dport $PORT --count $n --flow 14)" $n
+	wait_xsk $n
+	sleep 0.2
+	t0=$(now)
+	ina ip link del a0
+	wait_for "$RUN_PID" 10
+	el=$(awk "BEGIN { printf \"%.2f\", $(now) - $t0 }")
+	check "linkdel: run ends within 2 s (took $el s)" fcmp "$el <= 2"
+	check "linkdel: exit status non-zero ($WRC)" failed_rc "$WRC"
+	check "linkdel: the message names b0" grep -q "b0" "$RUN_ERR"
+	note "stderr: $(grep -v '^queue\|warning' "$RUN_ERR" | head -3 | tr '\n' ' ')"
+	check_eq "linkdel: the summary still counts the $n frames" "$(rj 'd["rx_packets"]')" $n
+	check_eq "linkdel: frames_accounted" "$(rj 'd["queues"][0]["frames_accounted"]')" True
+}
+
+# 9. A clean stop under traffic: every steered frame is received, dropped by
+# the socket, or passed to the kernel once the socket has left the map; none
+# may vanish.  (The consumer once stopped its workers before taking the
+# sockets out of the XSKMAP, and frames arriving in between were lost.)
+scen_stoploss() {
+	local mode x0 e0 x e got sp
+
+	check "stoploss: load and rule add" setup_prog || return
+	for mode in rxdrop capture; do
+		x0=$(xsk_pkts)
+		e0=$(nosock_pkts)
+		if [ $mode = capture ]; then
+			run_bg stoploss-$mode --mode capture --write "$WORK/stoploss.pcap" --duration 60
+		else
+			run_bg stoploss-$mode --duration 60
+		fi
+		check "stoploss ($mode): run starts" run_ready 1 || { run_stop; return; }
+		send --dport $PORT --count 60000 --flow 15 --rate 30000 >/dev/null &
+		sp=$!
+		sleep 1
+		run_stop
+		wait "$sp"
+		sleep 0.3
+		x=$(($(xsk_pkts) - x0))
+		e=$(($(nosock_pkts) - e0))
+		got=$(rj 'd["rx_packets"] + d["queues"][0]["rx_dropped"] + d["queues"][0]["rx_ring_full"]')
+		check_eq "stoploss ($mode): exit 0" "$RUN_RC" 0
+		check_eq "stoploss ($mode): xsk action ($x) == consumer's ($got) + xsk-no-socket ($e)" \
+			"$((got + e))" "$x"
+	done
+}
+
+inner() {
+	trap inner_cleanup EXIT
+	trap 'exit 143' TERM
+	trap 'exit 130' INT
+	mount -t bpf bpf /sys/fs/bpf || {
+		check "mount bpffs in $NSB" false
+		exit 1
+	}
+	"scen_$1"
+	exit 0
+}
+
+###########################################################################
+# outer half: namespaces, links, one inner process per scenario
+
+outer_cleanup() {
+	local ns p
+	[ -n "${INNER:-}" ] && kill -TERM "$INNER" 2>/dev/null
+	for ns in "${NSA:-}" "${NSB:-}"; do
+		[ -n "$ns" ] || continue
+		for p in $(ip netns pids "$ns" 2>/dev/null); do
+			kill -KILL "$p" 2>/dev/null
+		done
+		ip netns del "$ns" 2>/dev/null
+	done
+	[ -n "${WORK:-}" ] && rm -rf "$WORK"
+}
+
+# kill_ns_procs: whatever a scenario left running in our namespaces
+kill_ns_procs() {
+	local p
+	for p in $(ip netns pids "$NSA") $(ip netns pids "$NSB"); do
+		kill -KILL "$p" 2>/dev/null
+	done
+}
+
+# mklink NQ: a fresh veth pair with NQ queues each way
+mklink() {
+	local q=""
+	[ "$1" -gt 1 ] && q="numrxqueues $1 numtxqueues $1"
+	ip -n "$NSA" link del a0 2>/dev/null
+	# shellcheck disable=SC2086
+	ip link add a0 netns "$NSA" $q type veth peer name b0 netns "$NSB" $q || return 1
+	ip -n "$NSA" addr add $IP_A/24 dev a0 &&
+		ip -n "$NSB" addr add $IP_B/24 dev b0 &&
+		ip -n "$NSA" link set a0 up &&
+		ip -n "$NSB" link set b0 up || return 1
+	MAC_A=$(ip -n "$NSA" -j link show a0 | jget - 'd[0]["address"]')
+	MAC_B=$(ip -n "$NSB" -j link show b0 | jget - 'd[0]["address"]')
+	ip -n "$NSA" neigh replace $IP_B lladdr "$MAC_B" dev a0 nud permanent &&
+		ip -n "$NSB" neigh replace $IP_A lladdr "$MAC_A" dev b0 nud permanent
+}
+
+outer() {
+	local tool scen rc passed failed t0
+
+	if [ "$(id -u)" != 0 ]; then
+		echo "xsk: skipped (needs root)"
+		exit 77
+	fi
+	for tool in ip timeout taskset awk "$PY"; do
+		if ! command -v "$tool" >/dev/null; then
+			echo "xsk: skipped ($tool not found)"
+			exit 77
+		fi
+	done
+	t0=$(now)
+	NSA=xft-xa-$$
+	NSB=xft-xb-$$
+	WORK=$(mktemp -d "/tmp/xft-xsk-$$.XXXXXX")
+	RESULTS=$WORK/results
+	: >"$RESULTS"
+	trap outer_cleanup EXIT
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+	export NSA NSB WORK RESULTS XF
+
+	if [ ! -x "$XF" ]; then
+		check "$XF is built" false
+	elif ! ip netns add "$NSA" || ! ip netns add "$NSB"; then
+		echo "xsk: skipped (cannot create network namespaces)"
+		exit 77
+	else
+		for ns in "$NSA" "$NSB"; do
+			ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+				net.ipv6.conf.default.disable_ipv6=1 >/dev/null 2>&1
+			ip -n "$ns" link set lo up
+		done
+		for scen in ${XSK_ONLY:-$SCENARIOS}; do
+			echo "# scenario: $scen"
+			if ! mklink "$([ "$scen" = queues ] && echo 2 || echo 1)"; then
+				check "$scen: veth pair created" false
+				continue
+			fi
+			export MAC_A MAC_B
+			rc=0
+			timeout -k 5 45 ip netns exec "$NSB" bash "$SELF" --inner "$scen" &
+			INNER=$!
+			wait "$INNER" || rc=$?
+			INNER=
+			[ $rc = 0 ] || check_eq "$scen: scenario ran to its end" "$rc" 0
+			kill_ns_procs
+		done
+	fi
+	passed=$(grep -c '^ok' "$RESULTS")
+	failed=$(grep -c '^fail' "$RESULTS")
+	note "took $(awk "BEGIN { printf \"%.1f\", $(now) - $t0 }") s"
+	echo "xsk: $passed passed, $failed failed"
+	[ "$failed" = 0 ] && [ "$passed" -gt 0 ] || exit 1
+	exit 0
+}
+
+if [ "${1:-}" = --inner ]; then
+	inner "$2"
+else
+	outer
+fi
