@@ -89,7 +89,8 @@ static __always_inline int xf_fwd(struct xdp_md *ctx, const struct xf_pkt *p)
 		fib.family = XF_AF_INET6;
 		fib.flowinfo = ip6->ver_tc_flow & __builtin_bswap32(0x0FFFFFFF);
 		fib.l4_protocol = ip6->nexthdr;
-		fib.tot_len = xf_ntohs(ip6->payload_len);
+		/* the helper wants the whole L3 length, as for IPv4 */
+		fib.tot_len = xf_ntohs(ip6->payload_len) + sizeof(*ip6);
 		__builtin_memcpy(fib.ipv6_src, ip6->saddr, 16);
 		__builtin_memcpy(fib.ipv6_dst, ip6->daddr, 16);
 	}
