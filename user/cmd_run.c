@@ -49,7 +49,8 @@ static void run_usage(FILE *f)
 		"  -F, --frames N          UMEM frames per queue (default 4096)\n"
 		"  -r, --ring-size N       descriptors per ring, a power of 2 (default 2048)\n"
 		"  -s, --frame-size N      2048 or 4096 (default 4096)\n"
-		"  -p, --poll              wait in poll() when idle (default)\n"
+		"  -p, --poll              when idle, yield briefly, then wait in poll() (default;\n"
+		"                          no yielding when the device's NAPI is threaded)\n"
 		"  -B, --busy-poll         busy-poll the driver (SO_PREFER_BUSY_POLL); best when the\n"
 		"                          worker has a core to itself\n"
 		"  -C, --cpus LIST         pin worker i to the i-th CPU of LIST\n"
@@ -442,6 +443,20 @@ int do_run(int argc, char **argv)
 		cfg.xsks_map = m.xsks;
 	}
 
+	{
+		char path[64 + IF_NAMESIZE];
+		FILE *f;
+		int threaded = 0;
+
+		snprintf(path, sizeof(path), "/sys/class/net/%s/threaded", cfg.ifname);
+		f = fopen(path, "r");
+		if (f) {
+			if (fscanf(f, "%d", &threaded) != 1)
+				threaded = 0;
+			fclose(f);
+		}
+		cfg.idle_yields = threaded ? 0 : 256;
+	}
 	if (!strcmp(mode, "l2fwd")) {
 		cfg.ops = xf_proc_l2fwd;
 	} else if (write_path) {

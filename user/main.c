@@ -27,6 +27,7 @@ static const struct {
 	{ "parse",  do_parse,  "dry-run the program over a capture file" },
 	{ "gen",    do_gen,    "traffic generator for the testbed (live-frames test_run)" },
 	{ "run",    do_run,    "the AF_XDP consumer: receive steered frames in userspace" },
+	{ "features", do_features, "what the interface's driver offers XDP, in words" },
 };
 
 static void usage(FILE *f)

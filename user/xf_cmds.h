@@ -20,6 +20,7 @@ int do_stats(int argc, char **argv);
 int do_parse(int argc, char **argv);
 int do_run(int argc, char **argv);
 int do_gen(int argc, char **argv);
+int do_features(int argc, char **argv);
 
 /* true when argv holds -h or --help before a "--". */
 bool xf_wants_help(int argc, char **argv);

@@ -20,7 +20,8 @@
 #ifndef SO_BUSY_POLL_BUDGET
 #define SO_BUSY_POLL_BUDGET 70
 #endif
-#define XF_BIND_RETRY_MS 2000	/* EBUSY: the previous socket's teardown is async */
+#define XF_BIND_RETRY_MS 2000
+#define XF_IDLE_YIELDS 64	/* empty polls of the RX ring before sleeping */	/* EBUSY: the previous socket's teardown is async */
 
 static void pool_put(struct xf_queue *q, __u64 addr)
 {
@@ -49,12 +50,16 @@ static void refill(struct xf_queue *q)
 	q->fq_out += got;
 }
 
+static void kick_tx(struct xf_queue *q);
+
 static void drain_completions(struct xf_queue *q)
 {
 	__u32 idx, n;
 
 	if (!q->tx_out)
 		return;
+	/* copy mode sends at most 32 frames per kick: keep kicking while any wait */
+	kick_tx(q);
 	n = xsk_ring_cons__peek(&q->cq, q->cfg->ring_size, &idx);
 	for (__u32 i = 0; i < n; i++)
 		pool_put(q, *xsk_ring_cons__comp_addr(&q->cq, idx + i));
@@ -163,13 +168,27 @@ static void *worker(void *arg)
 		q->err = -ENOMEM;
 		goto out;
 	}
-	for (;;) {
-		if (do_batch(q, fr, addr, v))
+	for (unsigned int idle = 0;;) {
+		if (do_batch(q, fr, addr, v)) {
+			idle = 0;
 			continue;
+		}
 		if (atomic_load_explicit(&r->drain, memory_order_relaxed))
 			break;	/* no longer in the map, and the RX ring is empty */
 		if (r->cfg.busy_poll)
 			continue;	/* the recvfrom() in do_batch busy-polls */
+		/*
+		 * Between bursts, yield a little before sleeping: a sleeping
+		 * consumer makes the driver wake it (a wait-queue lock and an
+		 * IPI per flush: a fifth of the NAPI core's time here).  Not
+		 * when NAPI is a thread, which may share this core (see
+		 * xf_run_cfg.idle_yields).
+		 */
+		if (++idle < r->cfg.idle_yields) {
+			sched_yield();
+			continue;
+		}
+		idle = 0;
 		/* block until frames arrive; the timeout bounds stop latency */
 		if (poll(&pfd, 1, 100) < 0 && errno != EINTR) {
 			q->err = -errno;

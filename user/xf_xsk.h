@@ -35,6 +35,13 @@ struct xf_run_cfg {
 	bool force_zc;			/* refuse to start without zero-copy */
 	bool force_copy;		/* do not try zero-copy */
 	bool busy_poll;			/* else poll() */
+	/*
+	 * With poll(): empty looks at the RX ring (each a sched_yield())
+	 * before sleeping.  0 when the device's NAPI is threaded: a NAPI
+	 * thread on the worker's core then starves (measured on veth: 2.7 ->
+	 * 0.8 Mpps), while softirq NAPI preempts the worker anyway.
+	 */
+	unsigned int idle_yields;
 	unsigned int batch;		/* frames per batch */
 	unsigned int frames;		/* UMEM frames per queue */
 	unsigned int ring_size;		/* descriptors per ring */
