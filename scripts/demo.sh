@@ -63,5 +63,15 @@ say "rule hit counters (xdp-fwd rule list b0)"
 tb_dut "$XF" rule list b0
 say "program counters (xdp-fwd stats b0)"
 tb_dut "$XF" stats b0
+# it worked if each of the three paths saw traffic
+got_xsk=$(tail -n 1 "$TB_RUN/run.json" | sed -n 's/^{[^[]*"rx_packets":\([0-9]*\).*/\1/p')
+got_drop=$(tb_dut "$XF" rule list b0 --json | /usr/bin/python3 -c \
+	'import json,sys; print(sum(r["packets"] for r in json.load(sys.stdin) if r["action"] == "drop"))')
+got_kernel=$(cat "$TB_RUN/kernel.count" 2>/dev/null || echo 0)
 tb_dut "$XF" unload b0
-say "done; tearing the testbed down"
+if [ "${got_xsk:-0}" -gt 0 ] && [ "${got_drop:-0}" -gt 0 ] && [ "$got_kernel" -gt 0 ]; then
+	say "done: ${got_xsk} frames to the consumer, ${got_drop} dropped in XDP, ${got_kernel} to the kernel socket"
+else
+	say "FAILED: consumer ${got_xsk:-0}, dropped ${got_drop:-0}, kernel socket ${got_kernel}: one path saw nothing"
+	exit 1
+fi

@@ -101,17 +101,18 @@ static void *gen_worker(void *arg)
 		if (rate > 0) {
 			double allowed = rate * (now - t0) - (double)mine;
 
-			if (allowed < 64 && (!g->count || atomic_load(&g->budget) >= 64)) {
-				usleep(1000);
+			/*
+			 * Each call sets up and tears down a page pool (about
+			 * a millisecond here), and is one burst at full speed:
+			 * wait until 5 ms worth (at least 64 frames) are due,
+			 * then send all that is due, so the average rate holds.
+			 */
+			if (allowed < rate / 200 + 64 &&
+			    (!g->count || atomic_load(&g->budget) >= (unsigned long long)allowed + 64)) {
+				usleep(500);
 				continue;
 			}
-			/*
-			 * Each call sets up a page pool, so calls must not be
-			 * tiny: up to 20 ms worth (at least 64 frames) per call.
-			 */
 			want = (unsigned long long)allowed;
-			if (want > rate / 50 + 64)
-				want = (unsigned long long)(rate / 50) + 64;
 			if (want > GEN_CHUNK_MAX)
 				want = GEN_CHUNK_MAX;
 		}
