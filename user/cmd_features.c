@@ -318,7 +318,7 @@ static const struct feat_desc feats[] = {
 	  "the driver takes frames larger than one buffer, but xdp-fwd's program is "
 	  "single-buffer: native XDP still needs the MTU to fit one buffer",
 	  "frames must fit one buffer: keep the MTU at most ~3000 for native XDP "
-	  "(ixgbe: 3046)" },
+	  "on ixgbe (about one page per frame on most drivers)" },
 	{ XF_NETDEV_XDP_ACT_NDO_XMIT_SG, "ndo_xmit_sg", "multi-buffer redirect target",
 	  "takes redirected multi-buffer frames",
 	  "redirected frames must fit one buffer" },

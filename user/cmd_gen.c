@@ -424,22 +424,16 @@ int do_gen(int argc, char **argv)
 	}
 	{
 		long ncpu = sysconf(_SC_NPROCESSORS_CONF);
-		char *dup = strdup(cpus), *save = NULL, *tok;
+		int list[GEN_MAX_THREADS / GEN_THREADS_PER_CPU];
+		unsigned int n;
 
-		for (tok = strtok_r(dup, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-			if (g->nthreads >= GEN_MAX_THREADS || xf_parse_u32(tok, 0, ncpu - 1, &v)) {
-				xf_err("bad --cpus '%s' (a list of CPUs 0..%ld)", cpus, ncpu - 1);
-				free(dup);
-				goto out;
-			}
-			for (int k = 0; k < GEN_THREADS_PER_CPU && g->nthreads < GEN_MAX_THREADS; k++)
-				g->cpus[g->nthreads++] = v;
-		}
-		free(dup);
-		if (!g->nthreads) {
-			xf_err("bad --cpus '%s'", cpus);
+		if (xf_parse_list(cpus, list, ARRAY_SIZE(list), ncpu > 0 ? ncpu : 1, &n)) {
+			xf_err("bad --cpus '%s' (CPUs 0..%ld, e.g. 0 or 0-1)", cpus, ncpu - 1);
 			goto out;
 		}
+		for (unsigned int i = 0; i < n; i++)
+			for (int k = 0; k < GEN_THREADS_PER_CPU; k++)
+				g->cpus[g->nthreads++] = list[i];
 	}
 	ret = XF_EXIT_FAIL;
 	g->ifindex = xf_ifindex(argv[optind]);

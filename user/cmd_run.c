@@ -63,43 +63,6 @@ static void run_usage(FILE *f)
 		"Exit status: 0 after a clean stop, 1 on a fault (interface gone or down).\n");
 }
 
-/* "0,2-5" -> values; each in [0, max). */
-static int parse_list(const char *s, int *out, unsigned int cap, unsigned int max,
-		      unsigned int *n)
-{
-	char *dup = strdup(s), *save = NULL, *tok;
-	int ret = 0;
-
-	*n = 0;
-	if (!dup)
-		return -ENOMEM;
-	for (tok = strtok_r(dup, ",", &save); tok && !ret; tok = strtok_r(NULL, ",", &save)) {
-		char *dash = strchr(tok, '-');
-		__u32 a, b;
-
-		if (dash)
-			*dash = '\0';
-		if (xf_parse_u32(tok, 0, max - 1, &a) ||
-		    (dash && xf_parse_u32(dash + 1, a, max - 1, &b))) {
-			ret = -EINVAL;
-			break;
-		}
-		if (!dash)
-			b = a;
-		for (__u32 v = a; v <= b; v++) {
-			if (*n == cap) {
-				ret = -E2BIG;
-				break;
-			}
-			out[(*n)++] = (int)v;
-		}
-	}
-	if (!*n)
-		ret = -EINVAL;
-	free(dup);
-	return ret;
-}
-
 /* The driver's RX queue count (combined, else rx channels), or 1. */
 static unsigned int queue_count(const char *ifname)
 {
@@ -382,7 +345,7 @@ int do_run(int argc, char **argv)
 		for (unsigned int i = 0; i < cfg.nq; i++)
 			cfg.queues[i] = i;
 	} else {
-		if (parse_list(queues, qv, XF_MAX_QUEUES, XF_MAX_QUEUES, &n)) {
+		if (xf_parse_list(queues, qv, XF_MAX_QUEUES, XF_MAX_QUEUES, &n)) {
 			xf_err("bad --queues '%s' (e.g. 0,2-3 or all)", queues);
 			return XF_EXIT_USAGE;
 		}
@@ -404,7 +367,7 @@ int do_run(int argc, char **argv)
 	if (cpus) {
 		long ncpu = sysconf(_SC_NPROCESSORS_CONF);
 
-		if (parse_list(cpus, cfg.cpus, XF_MAX_QUEUES, ncpu > 0 ? ncpu : 1, &cfg.ncpus)) {
+		if (xf_parse_list(cpus, cfg.cpus, XF_MAX_QUEUES, ncpu > 0 ? ncpu : 1, &cfg.ncpus)) {
 			xf_err("bad --cpus '%s' (CPUs 0..%ld, e.g. 1 or 0-1)", cpus, ncpu - 1);
 			return XF_EXIT_USAGE;
 		}

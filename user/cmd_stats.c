@@ -3,6 +3,7 @@
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -110,24 +111,136 @@ static void print_snap(const char *ifname, const struct snap *s, const struct sn
 	fflush(stdout);
 }
 
+/* A label value in the exposition format: \\, \" and \n escaped. */
+static void prom_label(const char *v)
+{
+	for (; *v; v++) {
+		if (*v == '\\' || *v == '"')
+			printf("\\%c", *v);
+		else if (*v == '\n')
+			fputs("\\n", stdout);
+		else
+			putchar(*v);
+	}
+}
+
+static void prom_family(const char *name, const char *help)
+{
+	printf("# HELP %s %s\n# TYPE %s counter\n", name, help, name);
+}
+
+static void prom_sample(const char *name, const char *ifname, const char *label,
+			const char *value, unsigned long long v)
+{
+	printf("%s{iface=\"", name);
+	prom_label(ifname);
+	printf("\",%s=\"", label);
+	prom_label(value);
+	printf("\"} %llu\n", v);
+}
+
+static int rule_id_cmp(const void *a, const void *b)
+{
+	__u32 x = *(const __u32 *)a, y = *(const __u32 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * The counters in the Prometheus text exposition format (version 0.0.4),
+ * for node_exporter's textfile collector or any scraper.  Every sample is a
+ * counter since the program was loaded; no timestamps.
+ */
+static int print_prometheus(const char *ifname, struct xf_maps *m, const struct snap *s)
+{
+	struct xf_table t;
+	struct xf_counter *hits;
+	__u32 *ids;
+	char id[16];
+
+	if (xf_table_read(m, &t)) {
+		xf_err("cannot read the rules of %s", ifname);
+		return -1;
+	}
+	ids = calloc(t.n ? t.n : 1, sizeof(*ids));
+	hits = calloc(t.n ? t.n : 1, sizeof(*hits));
+	if (!ids || !hits) {
+		free(ids);
+		free(hits);
+		xf_table_free(&t);
+		xf_err("out of memory");
+		return -1;
+	}
+	for (size_t i = 0; i < t.n; i++)
+		ids[i] = t.vals[i].id;
+	qsort(ids, t.n, sizeof(*ids), rule_id_cmp);
+	for (size_t i = 0; i < t.n; i++)
+		if (xf_counter_sum(m->rule_stats, ids[i], &hits[i])) {
+			xf_err("cannot read the counters of rule %u on %s", ids[i], ifname);
+			free(ids);
+			free(hits);
+			xf_table_free(&t);
+			return -1;
+		}
+
+	prom_family("xdp_fwd_packets_total", "Frames by the action xdp-fwd took.");
+	for (__u32 i = 0; i < XF_ACT_MAX; i++)
+		prom_sample("xdp_fwd_packets_total", ifname, "action", xf_action_name(i),
+			    s->act[i].packets);
+	prom_family("xdp_fwd_bytes_total", "Bytes of the frames by the action xdp-fwd took.");
+	for (__u32 i = 0; i < XF_ACT_MAX; i++)
+		prom_sample("xdp_fwd_bytes_total", ifname, "action", xf_action_name(i),
+			    s->act[i].bytes);
+	prom_family("xdp_fwd_parse_errors_total", "Frames that failed to parse, by error.");
+	for (__u32 i = 1; i < XF_PERR_MAX; i++)
+		prom_sample("xdp_fwd_parse_errors_total", ifname, "error", xf_perr_name(i),
+			    s->err[i].packets);
+	prom_family("xdp_fwd_parse_error_bytes_total",
+		    "Bytes of the frames that failed to parse, by error.");
+	for (__u32 i = 1; i < XF_PERR_MAX; i++)
+		prom_sample("xdp_fwd_parse_error_bytes_total", ifname, "error", xf_perr_name(i),
+			    s->err[i].bytes);
+	prom_family("xdp_fwd_events_total",
+		    "Fallbacks to the kernel and aborts, by event.");
+	for (__u32 i = 0; i < XF_EV_MAX; i++)
+		prom_sample("xdp_fwd_events_total", ifname, "event", xf_event_name(i),
+			    s->ev[i].packets);
+	prom_family("xdp_fwd_rule_packets_total", "Frames matched by each rule, by rule id.");
+	for (size_t i = 0; i < t.n; i++) {
+		snprintf(id, sizeof(id), "%u", ids[i]);
+		prom_sample("xdp_fwd_rule_packets_total", ifname, "rule", id, hits[i].packets);
+	}
+	prom_family("xdp_fwd_rule_bytes_total", "Bytes of the frames matched by each rule.");
+	for (size_t i = 0; i < t.n; i++) {
+		snprintf(id, sizeof(id), "%u", ids[i]);
+		prom_sample("xdp_fwd_rule_bytes_total", ifname, "rule", id, hits[i].bytes);
+	}
+	free(ids);
+	free(hits);
+	xf_table_free(&t);
+	fflush(stdout);
+	return 0;
+}
+
 int do_stats(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "interval", required_argument, NULL, 'i' },
 		{ "count", required_argument, NULL, 'c' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "prometheus", no_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
 	double interval = 0;
 	__u32 count = 0;
-	bool json = false;
+	bool json = false, prometheus = false;
 	struct snap a, b;
 	struct xf_maps m;
 	int c;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "i:c:jh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "i:c:jph", opts, NULL)) != -1) {
 		switch (c) {
 		case 'i':
 			if (xf_parse_double(optarg, 0.1, 3600, &interval)) {
@@ -144,20 +257,32 @@ int do_stats(int argc, char **argv)
 		case 'j':
 			json = true;
 			break;
+		case 'p':
+			prometheus = true;
+			break;
 		case 'h':
-			printf("usage: xdp-fwd stats IFACE [--interval S [--count N]] [--json]\n\n"
+			printf("usage: xdp-fwd stats IFACE [--interval S [--count N]] [--json]\n"
+			       "       xdp-fwd stats IFACE --prometheus\n\n"
 			       "Counters of the program on IFACE, summed over CPUs: packets and bytes\n"
 			       "per action taken, per parse result (ok or the error's name) and per\n"
 			       "event (fallbacks to the kernel).  With --interval, print the rates\n"
 			       "every S seconds, N times (default: until interrupted).\n"
-			       "  -j, --json   one JSON object per line\n");
+			       "  -j, --json         one JSON object per line\n"
+			       "  -p, --prometheus   the totals and per-rule hits in Prometheus text\n"
+			       "                     format (for node_exporter's textfile collector);\n"
+			       "                     excludes --json and --interval\n");
 			return XF_EXIT_OK;
 		default:
 			return XF_EXIT_USAGE;
 		}
 	}
 	if (argc - optind != 1) {
-		xf_err("usage: xdp-fwd stats IFACE [--interval S] [--count N] [--json]");
+		xf_err("usage: xdp-fwd stats IFACE [--interval S] [--count N] [--json] or --prometheus");
+		return XF_EXIT_USAGE;
+	}
+	if (prometheus && (json || interval)) {
+		xf_err("--prometheus excludes %s: it prints the totals once",
+		       json ? "--json" : "--interval");
 		return XF_EXIT_USAGE;
 	}
 	if (count && !interval) {
@@ -170,6 +295,12 @@ int do_stats(int argc, char **argv)
 		xf_err("cannot read the counters of %s", argv[optind]);
 		xf_maps_close(&m);
 		return XF_EXIT_FAIL;
+	}
+	if (prometheus) {
+		int ret = print_prometheus(argv[optind], &m, &a);
+
+		xf_maps_close(&m);
+		return ret ? XF_EXIT_FAIL : XF_EXIT_OK;
 	}
 	if (!interval) {
 		print_snap(argv[optind], &a, NULL, json);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -59,9 +60,69 @@ static int rule_capacity(int rule_stats_fd, __u32 *max_rules)
 	return 0;
 }
 
+/*
+ * Refuse a pin path xdp-fwd did not create: it must be what lstat() says it
+ * is (a real directory, or a pinned object: never a symlink), owned by root
+ * (or by the user running the tool) and not writable by group or others.
+ * 0 when it is fine, -ENOENT (quietly) when it does not exist, else an error
+ * with a message naming the path.
+ */
+static int pin_path_trusted(const char *path, bool want_dir)
+{
+	struct stat st;
+	int err;
+
+	if (lstat(path, &st)) {
+		err = -errno;
+		if (err != -ENOENT)
+			xf_err("cannot access %s: %s", path, strerror(-err));
+		return err;
+	}
+	if (S_ISLNK(st.st_mode)) {
+		xf_err("refusing %s: it is a symlink, not the %s xdp-fwd created", path,
+		       want_dir ? "directory" : "pin");
+		return -ELOOP;
+	}
+	if (want_dir ? !S_ISDIR(st.st_mode) : !S_ISREG(st.st_mode)) {
+		xf_err("refusing %s: not a %s", path, want_dir ? "directory" : "pinned BPF object");
+		return want_dir ? -ENOTDIR : -EINVAL;
+	}
+	if (st.st_uid != 0 && st.st_uid != geteuid()) {
+		xf_err("refusing %s: owned by uid %u, not root", path, (unsigned int)st.st_uid);
+		return -EPERM;
+	}
+	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+		xf_err("refusing %s: writable by group or others (mode %04o)", path,
+		       (unsigned int)(st.st_mode & 07777));
+		return -EPERM;
+	}
+	return 0;
+}
+
+/* "map", "prog", ... for a BPF fd (from its anon inode); NULL without /proc. */
+static const char *bpf_fd_kind(int fd)
+{
+	char link[64], target[64];
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, target, sizeof(target) - 1);
+	if (n < 0)
+		return NULL;
+	target[n] = '\0';
+	if (!strcmp(target, "anon_inode:bpf-map"))
+		return "map";
+	if (!strcmp(target, "anon_inode:bpf-prog"))
+		return "prog";
+	if (!strcmp(target, "anon_inode:bpf_link"))
+		return "link";
+	return "object of another kind";
+}
+
 int xf_maps_open_pinned(const char *ifname, struct xf_maps *m)
 {
 	char path[PATH_MAX + 32];
+	struct xdp_fwd *ref;
 	int err;
 
 	xf_maps_init(m);
@@ -70,23 +131,94 @@ int xf_maps_open_pinned(const char *ifname, struct xf_maps *m)
 		xf_err("invalid interface name '%s'", ifname);
 		return err;
 	}
-	if (access(m->dir, F_OK)) {
-		xf_err("xdp-fwd is not loaded on %s (no %s)", ifname, m->dir);
-		return -ENOENT;
+	/* only directories xdp-fwd made: no symlinks, root's, not writable by others */
+	err = pin_path_trusted(XF_PIN_ROOT, true);
+	if (!err)
+		err = pin_path_trusted(m->dir, true);
+	if (err) {
+		if (err == -ENOENT)
+			xf_err("xdp-fwd is not loaded on %s (no %s)", ifname, m->dir);
+		m->dir[0] = '\0';
+		return err;
 	}
-	for (int i = 0; i < 10; i++) {
+
+	/* what each pin must be: the embedded object's own map definitions */
+	ref = xdp_fwd__open();
+	if (!ref) {
+		err = -errno;
+		xf_err("cannot open the embedded BPF object: %s", strerror(-err));
+		return err;
+	}
+	struct bpf_map *want[10] = {
+		ref->maps.rules, ref->maps.shape_sets, ref->maps.config,
+		ref->maps.action_stats, ref->maps.error_stats, ref->maps.event_stats,
+		ref->maps.rule_stats, ref->maps.xsks, ref->maps.ports, ref->maps.trace,
+	};
+
+	for (int i = 0; i < 10 && !err; i++) {
+		struct bpf_map_info info = {};
+		__u32 len = sizeof(info);
+		const char *kind;
+
 		snprintf(path, sizeof(path), "%s/%s", m->dir, xf_map_names[i]);
+		err = pin_path_trusted(path, false);
+		if (err == -ENOENT)
+			xf_err("cannot open %s: %s", path, strerror(ENOENT));
+		if (err)
+			break;
 		*map_slot(m, i) = bpf_obj_get(path);
 		if (*map_slot(m, i) < 0) {
 			err = -errno;
 			xf_err("cannot open %s: %s", path, strerror(-err));
-			xf_maps_close(m);
-			return err;
+			break;
+		}
+		kind = bpf_fd_kind(*map_slot(m, i));
+		if (kind && strcmp(kind, "map")) {
+			xf_err("refusing %s: a BPF %s, not the map xdp-fwd pins there", path, kind);
+			err = -EINVAL;
+			break;
+		}
+		if (bpf_obj_get_info_by_fd(*map_slot(m, i), &info, &len)) {
+			err = -errno;
+			xf_err("cannot inspect %s: %s", path, strerror(-err));
+			break;
+		}
+		if (info.type != bpf_map__type(want[i]) ||
+		    info.key_size != bpf_map__key_size(want[i]) ||
+		    info.value_size != bpf_map__value_size(want[i])) {
+			const char *got = libbpf_bpf_map_type_str(info.type);
+
+			xf_err("refusing %s: map type %s, key %u bytes, value %u bytes; "
+			       "xdp-fwd pins type %s, key %u, value %u there", path,
+			       got ? got : "unknown", info.key_size, info.value_size,
+			       libbpf_bpf_map_type_str(bpf_map__type(want[i])),
+			       bpf_map__key_size(want[i]), bpf_map__value_size(want[i]));
+			err = -EINVAL;
 		}
 	}
-	snprintf(path, sizeof(path), "%s/prog", m->dir);
-	m->prog = bpf_obj_get(path);
-	err = rule_capacity(m->rule_stats, &m->max_rules);
+	if (!err) {
+		snprintf(path, sizeof(path), "%s/prog", m->dir);
+		err = pin_path_trusted(path, false);
+		if (!err) {
+			struct bpf_prog_info pi = {};
+			__u32 len = sizeof(pi);
+			const char *kind;
+
+			m->prog = bpf_obj_get(path);
+			kind = m->prog >= 0 ? bpf_fd_kind(m->prog) : NULL;
+			if (m->prog >= 0 && ((kind && strcmp(kind, "prog")) ||
+			    bpf_obj_get_info_by_fd(m->prog, &pi, &len) ||
+			    pi.type != bpf_program__type(ref->progs.xdp_fwd))) {
+				xf_err("refusing %s: not the XDP program xdp-fwd pins there", path);
+				err = -EINVAL;
+			}
+		} else if (err == -ENOENT) {
+			err = 0;	/* the program pin is optional */
+		}
+	}
+	xdp_fwd__destroy(ref);
+	if (!err)
+		err = rule_capacity(m->rule_stats, &m->max_rules);
 	if (err) {
 		xf_maps_close(m);
 		return err;

@@ -82,6 +82,42 @@ int xf_parse_double(const char *s, double min, double max, double *out)
 	return 0;
 }
 
+int xf_parse_list(const char *s, int *out, unsigned int cap, unsigned int max,
+		      unsigned int *n)
+{
+	char *dup = strdup(s), *save = NULL, *tok;
+	int ret = 0;
+
+	*n = 0;
+	if (!dup)
+		return -ENOMEM;
+	for (tok = strtok_r(dup, ",", &save); tok && !ret; tok = strtok_r(NULL, ",", &save)) {
+		char *dash = strchr(tok, '-');
+		__u32 a, b;
+
+		if (dash)
+			*dash = '\0';
+		if (xf_parse_u32(tok, 0, max - 1, &a) ||
+		    (dash && xf_parse_u32(dash + 1, a, max - 1, &b))) {
+			ret = -EINVAL;
+			break;
+		}
+		if (!dash)
+			b = a;
+		for (__u32 v = a; v <= b; v++) {
+			if (*n == cap) {
+				ret = -E2BIG;
+				break;
+			}
+			out[(*n)++] = (int)v;
+		}
+	}
+	if (!*n)
+		ret = -EINVAL;
+	free(dup);
+	return ret;
+}
+
 bool xf_ifname_valid(const char *ifname)
 {
 	size_t n = ifname ? strlen(ifname) : 0;

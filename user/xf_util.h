@@ -19,6 +19,9 @@ void xf_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Parse an unsigned decimal in [min, max]; -EINVAL/-ERANGE on bad input. */
 int xf_parse_u32(const char *s, __u32 min, __u32 max, __u32 *out);
 int xf_parse_double(const char *s, double min, double max, double *out);
+/* A list like "0,2-5" into out[] (at most cap values, each in [0, max)). */
+int xf_parse_list(const char *s, int *out, unsigned int cap, unsigned int max,
+		  unsigned int *n);
 
 /* Interface name -> ifindex with a message naming the bad name; -ENODEV. */
 int xf_ifindex(const char *ifname);
