@@ -88,12 +88,28 @@ demo:
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)scripts/demo.sh
 
+# Everything lands under $(DESTDIR)$(PREFIX); the unit's @SBINDIR@ becomes
+# $(PREFIX)/sbin at install time.  uninstall removes exactly these files.
+INSTALL_SBIN    = $(PREFIX)/sbin
+INSTALL_FILES   = $(INSTALL_SBIN)/xdp-fwd \
+		  $(PREFIX)/lib/bpf/xdp_fwd.bpf.o \
+		  $(PREFIX)/share/man/man8/xdp-fwd.8 \
+		  $(PREFIX)/share/bash-completion/completions/xdp-fwd \
+		  $(PREFIX)/lib/systemd/system/xdp-fwd@.service
+
 install: all
-	install -D -m 0755 $(BUILD)/xdp-fwd $(DESTDIR)$(PREFIX)/sbin/xdp-fwd
+	install -D -m 0755 $(BUILD)/xdp-fwd $(DESTDIR)$(INSTALL_SBIN)/xdp-fwd
 	install -D -m 0644 $(BUILD)/xdp_fwd.bpf.o $(DESTDIR)$(PREFIX)/lib/bpf/xdp_fwd.bpf.o
+	install -D -m 0644 doc/xdp-fwd.8 $(DESTDIR)$(PREFIX)/share/man/man8/xdp-fwd.8
+	install -D -m 0644 scripts/xdp-fwd.bash-completion \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/xdp-fwd
+	install -d $(DESTDIR)$(PREFIX)/lib/systemd/system
+	sed 's|@SBINDIR@|$(INSTALL_SBIN)|g' scripts/xdp-fwd@.service \
+		> $(DESTDIR)$(PREFIX)/lib/systemd/system/xdp-fwd@.service
+	chmod 0644 $(DESTDIR)$(PREFIX)/lib/systemd/system/xdp-fwd@.service
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/sbin/xdp-fwd $(DESTDIR)$(PREFIX)/lib/bpf/xdp_fwd.bpf.o
+	rm -f $(addprefix $(DESTDIR),$(INSTALL_FILES))
 
 clean:
 	rm -rf $(BUILD)

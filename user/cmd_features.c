@@ -50,7 +50,7 @@
 /* Largest MTU that fits one page-sized buffer on common drivers (ixgbe: 3K). */
 #define XF_SINGLE_BUF_MTU		3000
 
-#define NL_BUF_SIZE			16384
+#define NL_BUF_SIZE			65536	/* a whole genetlink reply */
 
 struct nl_attrs {
 	bool has_family_id, has_features, has_zc_segs;

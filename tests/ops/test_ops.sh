@@ -1,0 +1,562 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#
+# tests/ops/test_ops.sh - operations and packaging: the man page, make
+# install/uninstall, the bash completion, every --json output against
+# doc/JSON.md, `features`, and `stats --prometheus`.
+#
+#   a. doc/xdp-fwd.8 documents exactly the long options each command's --help
+#      lists (and the global ones), with a section for every command;
+#   b. make install DESTDIR=... PREFIX=... puts every file in place (the unit's
+#      paths follow PREFIX) and make uninstall removes exactly those;
+#   c. the completion script parses, and completes commands, options, values
+#      and interfaces; its option lists are those of --help;
+#   d. every output documented in doc/JSON.md parses and has the documented
+#      keys (and no others);
+#   e. features on a veth and on lo, and on a missing interface;
+#   f. stats --prometheus is valid exposition format, with the counters.
+#
+# d-f run in a network namespace of our own, xft-ops-PID, holding a veth pair
+# v0 <-> v1; a trap deletes it on every way out.  Each scenario is ONE
+# `ip netns exec` of this script with --inner SCENARIO (each exec gets a
+# fresh mount namespace, and the bpffs holding the pins must outlive the
+# commands of a scenario); it writes outputs and exit codes to files that the
+# checks outside read.  Traffic (a few hundred frames from `xdp-fwd gen`)
+# stays on that veth pair.
+#
+# Prints "ok - NAME" or "FAIL - NAME" per check and, last, exactly
+# "ops: N passed, M failed".  Exit 0 all passed, 1 some failed, 77 skipped
+# (not root, or ip, python3 or veth missing).
+#
+#   XDP_FWD=path   the binary to test (default build/xdp-fwd)
+#   MAKE=make      the make to run install/uninstall with
+
+# Functions run through check look unreachable to shellcheck.
+# shellcheck disable=SC2317
+
+set -uo pipefail
+
+SELF=$(readlink -f "${BASH_SOURCE[0]}")
+HERE=$(dirname "$SELF")
+ROOT=$(cd "$HERE/../.." && pwd)
+XF=${XDP_FWD:-$ROOT/build/xdp-fwd}
+MAN=$ROOT/doc/xdp-fwd.8
+JSONDOC=$ROOT/doc/JSON.md
+COMPLETION=$ROOT/scripts/xdp-fwd.bash-completion
+UNIT=$ROOT/scripts/xdp-fwd@.service
+PY=${PYTHON:-python3}
+export PYTHONDONTWRITEBYTECODE=1
+
+###########################################################################
+# inner half: runs inside the namespace (ip netns exec), writes to $OUT
+
+inner_setup() {
+	mount -t bpf bpf /sys/fs/bpf || return 1
+	ip link set dev lo up
+	ip link del v0 2>/dev/null	# a fresh pair for every scenario
+	ip link add v0 type veth peer name v1 || return 1
+	ip link set dev v0 up
+	ip link set dev v1 up
+}
+
+# rec NAME CMD...: run CMD; stdout to NAME.out, stderr to NAME.err, status to NAME.rc
+rec() {
+	local name=$1 rc=0
+	shift
+	"$@" >"$OUT/$name.out" 2>"$OUT/$name.err" || rc=$?
+	echo "$rc" >"$OUT/$name.rc"
+}
+
+inner_json() {
+	inner_setup || return 1
+	rec load "$XF" load v0
+	rec rule-add-1 "$XF" rule add v0 proto udp dport 9 action pass
+	rec rule-add-2 "$XF" rule add v0 src 198.51.100.0/24 proto tcp priority 5 action drop
+	rec rule-add-3 "$XF" rule add v0 proto udp dport 7777 action xsk
+	rec policy "$XF" policy v0 errors pass --json
+	# 200 frames v1 -> v0 (v0's XDP program takes them; dport 9: rule 1)
+	rec gen "$XF" gen v1 --count 200 --json --quiet
+	# the consumer, until the 100 frames sent to the xsk rule arrived (at
+	# most 10 s); they are sent once its socket is in the XSKMAP, which is
+	# when it names its queue's mode on stderr
+	"$XF" run v0 --count 100 --duration 10 --json >"$OUT/run.out" 2>"$OUT/run.err" &
+	local pid=$! i rc=0
+	for i in $(seq 100); do
+		grep -q '^queue 0:' "$OUT/run.err" && break
+		sleep 0.1
+	done
+	"$XF" gen v1 --dport 7777 --count 100 --rate 1000 --quiet >/dev/null 2>&1
+	wait "$pid" || rc=$?
+	echo "$rc" >"$OUT/run.rc"
+	rec status-all "$XF" status --json
+	rec status "$XF" status v0 --json
+	rec rule-list "$XF" rule list v0 --json
+	rec stats "$XF" stats v0 --json
+	rec stats-interval "$XF" stats v0 --interval 0.2 --count 2 --json
+	rec prom "$XF" stats v0 --prometheus
+	rec prom-json "$XF" stats v0 --prometheus --json
+	rec prom-interval "$XF" stats v0 --prometheus --interval 1
+	rec parse "$XF" parse --json "$OUT/capture.pcap"
+	rec unload "$XF" unload v0
+}
+
+inner_features() {
+	inner_setup || return 1
+	rec feat-v0 "$XF" features v0 --json
+	rec feat-v0-text "$XF" features v0
+	rec feat-lo "$XF" features lo --json
+	rec feat-lo-text "$XF" features lo
+	rec feat-missing "$XF" features xft-nosuch0
+	rec feat-noarg "$XF" features
+	# a veth is a redirect target (ndo_xdp_xmit) only while its peer runs XDP
+	ip link set dev v1 xdp obj "$BPF_OBJ" sec xdp 2>"$OUT/attach.err"
+	rec feat-v0-peer "$XF" features v0 --json
+	ip link set dev v1 xdp off
+}
+
+if [ "${1:-}" = --inner ]; then
+	OUT=$3
+	BPF_OBJ=${4:-}
+	case $2 in
+	json) inner_json ;;
+	features) inner_features ;;
+	*) echo "unknown scenario $2" >&2; exit 2 ;;
+	esac
+	exit $?
+fi
+
+###########################################################################
+# outer half
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "# not root: skipped"
+	exit 77
+fi
+for tool in ip "$PY" groff; do
+	if ! command -v "$tool" >/dev/null; then
+		echo "# $tool missing: skipped"
+		exit 77
+	fi
+done
+if [ ! -x "$XF" ]; then
+	echo "# $XF not built"
+	exit 1
+fi
+
+WORK=$(mktemp -d /tmp/xft-ops.XXXXXX)
+RESULTS=$WORK/results
+: >"$RESULTS"
+NS=xft-ops-$$
+
+cleanup() {
+	ip netns del "$NS" 2>/dev/null
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# check NAME CMD [ARGS...]: "ok - NAME" when CMD succeeds; its output only
+# when it fails.
+check() {
+	local name=$1
+	shift
+	if "$@" >"$WORK/check.out" 2>&1; then
+		echo "ok - $name"
+		echo ok >>"$RESULTS"
+	else
+		echo "FAIL - $name"
+		sed 's/^/#   /' "$WORK/check.out" | head -n 30
+		echo fail >>"$RESULTS"
+	fi
+}
+
+# same NAME GOT WANT: string equality, both shown on failure
+same() {
+	if [ "$2" = "$3" ]; then
+		echo "ok - $1"
+		echo ok >>"$RESULTS"
+	else
+		echo "FAIL - $1"
+		echo "#   got:  $(tr '\n' ' ' <<<"$2")"
+		echo "#   want: $(tr '\n' ' ' <<<"$3")"
+		echo fail >>"$RESULTS"
+	fi
+}
+
+# tally OUTPUT: show OUTPUT (of a checker) and count its "ok - " and "FAIL - " lines
+tally() {
+	local line
+	while IFS= read -r line; do
+		echo "$line"
+		case $line in
+		"ok - "*) echo ok >>"$RESULTS" ;;
+		"FAIL - "*) echo fail >>"$RESULTS" ;;
+		esac
+	done <<<"$1"
+}
+
+# long options in text on stdin, sorted, one per line
+long_opts() { grep -oE -- '--[a-z0-9][a-z0-9-]*' | sort -u; }
+
+# man_section NAME: the roff source of ".SS NAME" (or ".SH NAME") up to the
+# next section, with roff escapes for hyphens and fonts removed
+man_section() {
+	awk -v name="$1" '
+		/^\.S[SH] / {
+			t = $0
+			sub(/^\.S[SH] +/, "", t)
+			gsub(/"/, "", t)
+			on = (t == name)
+			next
+		}
+		on' "$MAN" | sed -e 's/\\-/-/g' -e 's/\\f[BIRP]//g' -e 's/\\&//g' -e 's/\\(em//g'
+}
+
+# the commands `xdp-fwd --help` lists
+commands() {
+	"$XF" --help | awk '/^commands:/ { on = 1; next } on && /^$/ { on = 0 } on { print $1 }'
+}
+
+###########################################################################
+# a. man page vs --help
+
+test_man() {
+	echo "# a: doc/xdp-fwd.8 against --help"
+	local cmds cmd help man
+	cmds=$(commands)
+	check "xdp-fwd --help lists commands" test -n "$cmds"
+	check "groff renders the man page without warnings" \
+		bash -c "groff -man -ww -z '$MAN' 2>&1 | (! grep .)"
+	for cmd in $cmds; do
+		if ! grep -qE "^\.SS \"?$cmd\"?\$" "$MAN"; then
+			same "man page has a section for '$cmd'" "missing" "present"
+			continue
+		fi
+		help=$("$XF" "$cmd" --help 2>&1 | long_opts)
+		man=$(man_section "$cmd" | long_opts)
+		same "man section '$cmd' documents exactly the options of '$cmd --help'" \
+			"$man" "$help"
+	done
+	help=$("$XF" --help | long_opts)
+	man=$(man_section OPTIONS | long_opts)
+	same "man OPTIONS documents exactly the global options of 'xdp-fwd --help'" \
+		"$man" "$help"
+	# every command of the man page exists
+	local sections
+	sections=$(awk '/^\.SH COMMANDS/ { on = 1; next } /^\.SH / { on = 0 }
+		on && /^\.SS / { t = $0; sub(/^\.SS +/, "", t); gsub(/"/, "", t); print t }' "$MAN" | sort)
+	same "man COMMANDS has exactly the commands of 'xdp-fwd --help'" \
+		"$sections" "$(sort <<<"$cmds")"
+	check "man page names the pin directory" grep -q 'sys/fs/bpf/xdp\\-fwd/IFACE' "$MAN"
+	check "man page has EXIT STATUS, FILES and EXAMPLES" bash -c \
+		"grep -q '^\.SH EXIT STATUS' '$MAN' && grep -q '^\.SH FILES' '$MAN' &&
+		 grep -q '^\.SH EXAMPLES' '$MAN'"
+}
+
+###########################################################################
+# b. make install / uninstall
+
+FILES="sbin/xdp-fwd lib/bpf/xdp_fwd.bpf.o share/man/man8/xdp-fwd.8
+share/bash-completion/completions/xdp-fwd lib/systemd/system/xdp-fwd@.service"
+
+installed_all() {	# installed_all ROOTDIR
+	local f
+	for f in $FILES; do
+		[ -f "$1/$f" ] || { echo "missing $1/$f"; return 1; }
+	done
+}
+
+only_files() {	# only_files DIR N: exactly N regular files under DIR
+	local n
+	n=$(find "$1" -type f | wc -l)
+	[ "$n" -eq "$2" ] || { find "$1" -type f; return 1; }
+}
+
+test_install() {
+	echo "# b: make install / uninstall"
+	local dest=$WORK/dest prefix=/usr rc=0 unit
+	${MAKE:-make} -C "$ROOT" --no-print-directory install DESTDIR="$dest" PREFIX=$prefix \
+		>"$WORK/install.log" 2>&1 || rc=$?
+	same "make install DESTDIR=... PREFIX=$prefix exits 0" "$rc" 0
+	check "  ... installs all 5 files" installed_all "$dest$prefix"
+	check "  ... and nothing else" only_files "$dest" 5
+	check "  ... the binary is executable and runs" "$dest$prefix/sbin/xdp-fwd" --help
+	check "  ... the object is the build's" cmp "$dest$prefix/lib/bpf/xdp_fwd.bpf.o" \
+		"$(dirname "$XF")/xdp_fwd.bpf.o"
+	check "  ... the man page is doc/xdp-fwd.8" cmp "$dest$prefix/share/man/man8/xdp-fwd.8" "$MAN"
+	check "  ... the completion is scripts/xdp-fwd.bash-completion" \
+		cmp "$dest$prefix/share/bash-completion/completions/xdp-fwd" "$COMPLETION"
+	unit=$dest$prefix/lib/systemd/system/xdp-fwd@.service
+	check "  ... the unit's Exec lines use $prefix/sbin/xdp-fwd" bash -c \
+		"grep -q '^ExecStart=$prefix/sbin/xdp-fwd load %I' '$unit' &&
+		 grep -q '^ExecStop=$prefix/sbin/xdp-fwd unload %I' '$unit' &&
+		 ! grep -q '@SBINDIR@' '$unit'"
+	check "  ... the unit is scripts/xdp-fwd@.service with @SBINDIR@ = $prefix/sbin" bash -c \
+		"sed 's|@SBINDIR@|$prefix/sbin|g' '$UNIT' | cmp - '$unit'"
+	check "  ... the unit is oneshot, RemainAfterExit=yes, loads /etc/xdp-fwd/%i.rules" bash -c \
+		"grep -q '^Type=oneshot' '$unit' && grep -q '^RemainAfterExit=yes' '$unit' &&
+		 grep -q 'rule load' '$unit' && grep -q '/etc/xdp-fwd/' '$unit'"
+	echo keep >"$dest$prefix/sbin/not-ours"
+	rc=0
+	${MAKE:-make} -C "$ROOT" --no-print-directory uninstall DESTDIR="$dest" PREFIX=$prefix \
+		>>"$WORK/install.log" 2>&1 || rc=$?
+	same "make uninstall DESTDIR=... PREFIX=$prefix exits 0" "$rc" 0
+	check "  ... removes every installed file and nothing else" only_files "$dest" 1
+	check "  ... leaves a file it did not install" test -f "$dest$prefix/sbin/not-ours"
+
+	# another PREFIX, no DESTDIR: the unit follows it, and systemd accepts it
+	local opt=$WORK/opt
+	rc=0
+	${MAKE:-make} -C "$ROOT" --no-print-directory install PREFIX="$opt" \
+		>>"$WORK/install.log" 2>&1 || rc=$?
+	same "make install PREFIX=<dir> exits 0" "$rc" 0
+	check "  ... the unit's ExecStart uses <dir>/sbin/xdp-fwd" \
+		grep -q "^ExecStart=$opt/sbin/xdp-fwd load" "$opt/lib/systemd/system/xdp-fwd@.service"
+	if command -v systemd-analyze >/dev/null; then
+		cp "$opt/lib/systemd/system/xdp-fwd@.service" "$WORK/xdp-fwd@lo.service"
+		check "  ... systemd-analyze verify accepts the unit (instance lo)" \
+			env MANPATH="$opt/share/man" systemd-analyze verify "$WORK/xdp-fwd@lo.service"
+	fi
+	${MAKE:-make} -C "$ROOT" --no-print-directory uninstall PREFIX="$opt" \
+		>>"$WORK/install.log" 2>&1
+	check "  ... make uninstall PREFIX=<dir> removes them" only_files "$opt" 0
+}
+
+###########################################################################
+# c. bash completion
+
+# complete_words WORD...: what the completion offers for the command line
+# WORD... (the last word is the one being completed), space-separated, sorted
+complete_words() {
+	bash -c '
+		source "$1"; shift
+		COMP_WORDS=("$@")
+		COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+		COMP_LINE="$*"
+		_xdp_fwd
+		printf "%s\n" "${COMPREPLY[@]}" | sort -u | tr "\n" " "' _ "$COMPLETION" "$@"
+}
+
+offers() {	# offers WANT WORD...: the completion of WORD... includes WANT
+	local want=$1 got
+	shift
+	got=$(complete_words "$@")
+	[[ " $got " == *" $want "* ]] || { echo "offered: $got"; return 1; }
+}
+
+test_completion() {
+	echo "# c: bash completion"
+	check "bash -n scripts/xdp-fwd.bash-completion" bash -n "$COMPLETION"
+	check "sourcing it registers _xdp_fwd for xdp-fwd" bash -c \
+		"source '$COMPLETION' && complete -p xdp-fwd | grep -q _xdp_fwd"
+	check "'xdp-fwd lo' offers load" offers load xdp-fwd lo
+	check "'xdp-fwd load eth0 --m' offers --mode" offers --mode xdp-fwd load eth0 --m
+	check "'xdp-fwd load eth0 --mode ' offers skb" offers skb xdp-fwd load eth0 --mode ""
+	check "'xdp-fwd -v fe' offers features" offers features xdp-fwd -v fe
+	check "'xdp-fwd rule ' offers flush" offers flush xdp-fwd rule ""
+	check "'xdp-fwd rule add ' offers lo (interfaces)" offers lo xdp-fwd rule add ""
+	check "'xdp-fwd rule add lo proto ' offers icmpv6" offers icmpv6 xdp-fwd rule add lo proto ""
+	check "'xdp-fwd rule add lo action ' offers redirect" offers redirect xdp-fwd rule add lo action ""
+	check "'xdp-fwd features ' offers lo" offers lo xdp-fwd features ""
+	check "'xdp-fwd stats lo --p' offers --prometheus" offers --prometheus xdp-fwd stats lo --p
+	check "'xdp-fwd policy lo default ' offers drop" offers drop xdp-fwd policy lo default ""
+	check "'xdp-fwd port ' offers list" offers list xdp-fwd port ""
+	check "'xdp-fwd run lo --mode ' offers l2fwd" offers l2fwd xdp-fwd run lo --mode ""
+	# every command's option list is its --help's (--help itself aside)
+	local cmd got want
+	for cmd in $(commands); do
+		want=$("$XF" "$cmd" --help 2>&1 | long_opts | grep -vx -- --help)
+		if [ "$cmd" = rule ]; then
+			got=$(complete_words xdp-fwd rule list lo -- | tr ' ' '\n' | grep . | grep -vx -- --help)
+		else
+			got=$(complete_words xdp-fwd "$cmd" lo -- | tr ' ' '\n' | grep . | grep -vx -- --help)
+		fi
+		same "completion offers exactly the options of '$cmd --help'" \
+			"$(sort -u <<<"$got")" "$(sort -u <<<"$want")"
+	done
+}
+
+###########################################################################
+# d-f. in the namespace
+
+# a capture for parse: a UDP/IPv4 frame, an 802.1Q-tagged one, and one too
+# short for test_run (skipped, with a reason)
+write_pcap() {
+	"$PY" - "$1" <<-'EOF'
+	import struct, sys
+	def ipv4_udp(sport, dport, payload=b'x' * 18):
+	    udp = struct.pack('!HHHH', sport, dport, 8 + len(payload), 0) + payload
+	    ip = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 20 + len(udp), 1, 0, 64, 17, 0,
+	                     bytes([192, 0, 2, 1]), bytes([192, 0, 2, 2]))
+	    return ip + udp
+	eth = b'\x02\0\0\0\0\x02' + b'\x02\0\0\0\0\x01'
+	frames = [eth + b'\x08\x00' + ipv4_udp(1234, 9),
+	          eth + b'\x81\x00\x00\x64\x08\x00' + ipv4_udp(1234, 53),
+	          eth[:10]]
+	with open(sys.argv[1], 'wb') as f:
+	    f.write(struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
+	    for i, fr in enumerate(frames):
+	        f.write(struct.pack('<IIII', 1700000000 + i, 0, len(fr), len(fr)) + fr)
+	EOF
+}
+
+netns_run() {	# netns_run SCENARIO OUTDIR: one ip netns exec of this script
+	timeout 120 ip netns exec "$NS" bash "$SELF" --inner "$1" "$2" \
+		"$(dirname "$XF")/xdp_fwd.bpf.o" >"$2/inner.log" 2>&1
+}
+
+rc_of() { cat "$1.rc" 2>/dev/null || echo "?"; }
+
+jval() {	# jval FILE EXPR: EXPR over d = the JSON in FILE ("?" on any error)
+	"$PY" -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+v = eval(sys.argv[2])
+print("null" if v is None else v)' "$1" "$2" 2>/dev/null || echo "?"
+}
+
+test_json() {
+	echo "# d: every --json output against doc/JSON.md (namespace $NS)"
+	local o=$WORK/json
+	mkdir -p "$o"
+	write_pcap "$o/capture.pcap"
+	netns_run json "$o"
+	same "scenario ran (load v0 exits 0)" "$(rc_of "$o/load")" 0
+	local n
+	for n in rule-add-1 rule-add-2 rule-add-3 policy gen status status-all rule-list stats \
+		 stats-interval prom parse unload; do
+		same "  $n exits 0" "$(rc_of "$o/$n")" 0
+	done
+	same "  run exits 0" "$(rc_of "$o/run")" 0
+	check "doc/JSON.md documents exactly the outputs tested here" bash -c \
+		"diff <('$PY' '$HERE/json_check.py' '$JSONDOC' --sections | sort) \
+		      <(printf '%s\n' status 'rule list' policy stats 'stats --interval' parse run gen features | sort)"
+	local out
+	out=$("$PY" "$HERE/json_check.py" "$JSONDOC" \
+		status lines:1 "$o/status.out" \
+		status lines:1 "$o/status-all.out" \
+		"rule list" value "$o/rule-list.out" \
+		policy value "$o/policy.out" \
+		stats value "$o/stats.out" \
+		"stats --interval" lines:2 "$o/stats-interval.out" \
+		parse lines:3 "$o/parse.out" \
+		run lastline "$o/run.out" \
+		gen value "$o/gen.out")
+	tally "$out"
+	same "rule list holds the 3 rules" "$(jval "$o/rule-list.out" 'len(d)')" 3
+	same "stats --interval printed exactly 2 lines" "$(grep -c . "$o/stats-interval.out")" 2
+	same "parse printed one line per packet" "$(grep -c . "$o/parse.out")" 3
+	same "  ... the short frame is skipped with a reason" \
+		"$(sed -n 3p "$o/parse.out" >"$WORK/p3" && jval "$WORK/p3" 'd["verdict"] + " " + str(bool(d["reason"]))')" \
+		"skipped True"
+	same "  ... the tagged frame has vlan [100]" \
+		"$(sed -n 2p "$o/parse.out" >"$WORK/p2" && jval "$WORK/p2" 'd["vlan"]')" "[100]"
+	same "gen sent 200 frames" "$(jval "$o/gen.out" 'd["sent"]')" 200
+	tail -n 1 "$o/run.out" >"$WORK/run.json"
+	same "run received the 100 frames steered by the xsk rule" \
+		"$(jval "$WORK/run.json" 'd["rx_packets"]')" 100
+	same "rule 1 (udp dport 9) counted the 200 generated frames" \
+		"$(jval "$o/rule-list.out" '[r["packets"] for r in d if r["id"] == 1][0]')" 200
+	same "status says attached" "$(jval "$o/status.out" 'd["state"]')" attached
+	if grep -q . "$o/inner.log"; then
+		echo "# inner log:"
+		sed 's/^/#   /' "$o/inner.log" | head -n 20
+	fi
+}
+
+test_features() {
+	echo "# e: features (namespace $NS)"
+	local o=$WORK/feat
+	mkdir -p "$o"
+	netns_run features "$o"
+	same "features v0 (veth) --json exits 0" "$(rc_of "$o/feat-v0")" 0
+	same "features v0 (veth) exits 0" "$(rc_of "$o/feat-v0-text")" 0
+	same "features lo --json exits 0" "$(rc_of "$o/feat-lo")" 0
+	same "features lo exits 0" "$(rc_of "$o/feat-lo-text")" 0
+	local out
+	out=$("$PY" "$HERE/json_check.py" "$JSONDOC" \
+		features value "$o/feat-v0.out" \
+		features value "$o/feat-lo.out" \
+		features value "$o/feat-v0-peer.out")
+	tally "$out"
+	local f=$o/feat-v0.out
+	echo "# veth v0: xdp_features=$(jval "$f" 'd["xdp_features"]') $(jval "$f" 'd["features"]')"
+	echo "# lo: xdp_features=$(jval "$o/feat-lo.out" 'd["xdp_features"]')"
+	same "veth: the kernel reports native XDP and XDP_REDIRECT" \
+		"$(jval "$f" 'd["features"]["basic"] and d["features"]["redirect"]')" True
+	same "veth: not a redirect target while its peer has no XDP program" \
+		"$(jval "$f" 'd["features"]["ndo_xmit"]')" False
+	same "veth: a redirect target once its peer has one" \
+		"$(jval "$o/feat-v0-peer.out" 'd["features"]["ndo_xmit"]')" True
+	same "veth: ifname, mtu 1500, 1 RX queue, channels reported" \
+		"$(jval "$f" 'd["ifname"], d["mtu"], d["rx_queues"], d["channels"] is not None')" \
+		"('v0', 1500, 1, True)"
+	same "lo: no channels (ethtool), features reported" \
+		"$(jval "$o/feat-lo.out" 'd["channels"] is None and d["features"] is not None')" True
+	check "text output says what native XDP means for load" \
+		grep -q "native XDP: yes — 'load' attaches in driver mode" "$o/feat-v0-text.out"
+	check "text output says run uses copy mode on veth" \
+		grep -q "zero-copy AF_XDP: no — 'run' will use copy mode" "$o/feat-v0-text.out"
+	check "features on a missing interface fails" test "$(rc_of "$o/feat-missing")" -ne 0
+	check "  ... naming it" grep -q xft-nosuch0 "$o/feat-missing.err"
+	same "features without an interface is a usage error (2)" "$(rc_of "$o/feat-noarg")" 2
+}
+
+test_prometheus() {
+	echo "# f: stats --prometheus"
+	local o=$WORK/json p=$WORK/prom.parsed
+	check "stats --prometheus is valid exposition format" \
+		bash -c "'$PY' '$HERE/prom_check.py' '$o/prom.out' >'$p'"
+	check "every sample is labelled iface=\"v0\"" bash -c "! grep -v 'iface=v0' '$p'"
+	local a
+	for a in pass drop tx xsk redirect fwd; do
+		check "xdp_fwd_packets_total has action=\"$a\"" \
+			grep -q "^xdp_fwd_packets_total action=$a,iface=v0 [0-9]" "$p"
+	done
+	check "xdp_fwd_bytes_total has action labels" grep -q "^xdp_fwd_bytes_total action=pass," "$p"
+	check "xdp_fwd_parse_errors_total and bytes have error labels" bash -c \
+		"grep -q '^xdp_fwd_parse_errors_total error=truncated-l4,iface=v0 ' '$p' &&
+		 grep -q '^xdp_fwd_parse_error_bytes_total error=bad-udp-len,iface=v0 ' '$p'"
+	check "xdp_fwd_events_total has event labels" \
+		grep -q '^xdp_fwd_events_total event=xsk-no-socket,iface=v0 ' "$p"
+	check "xdp_fwd_rule_packets_total and bytes for each of the 3 rules" bash -c \
+		"[ \$(grep -c '^xdp_fwd_rule_packets_total iface=v0,rule=[123] ' '$p') -eq 3 ] &&
+		 [ \$(grep -c '^xdp_fwd_rule_bytes_total iface=v0,rule=[123] ' '$p') -eq 3 ]"
+	same "rule 1's packets are the 200 generated frames" \
+		"$(awk '/^xdp_fwd_rule_packets_total iface=v0,rule=1 / { print $3 }' "$p")" 200
+	check "every family is a counter named *_total" bash -c \
+		"grep '^# TYPE' '$o/prom.out' | awk '\$4 != \"counter\" || \$3 !~ /_total\$/ { exit 1 }'"
+	local pass_json pass_prom
+	pass_json=$(jval "$o/stats.out" 'd["actions"]["pass"]["packets"]')
+	pass_prom=$(awk '/^xdp_fwd_packets_total action=pass,/ { print $3 }' "$p")
+	check "pass packets agree with stats --json ($pass_json <= $pass_prom)" \
+		test "${pass_json/\?/x}" -le "${pass_prom:-0}"
+	same "--prometheus with --json is a usage error (2)" "$(rc_of "$o/prom-json")" 2
+	check "  ... saying so" grep -q -- "--prometheus excludes --json" "$o/prom-json.err"
+	same "--prometheus with --interval is a usage error (2)" "$(rc_of "$o/prom-interval")" 2
+	check "  ... saying so" grep -q -- "--prometheus excludes --interval" "$o/prom-interval.err"
+}
+
+if ! ip netns add "$NS" 2>/dev/null; then
+	echo "# cannot create network namespace $NS: skipped"
+	exit 77
+fi
+if ! ip netns exec "$NS" ip link add xft-probe type veth peer name xft-probe1 2>/dev/null; then
+	echo "# no veth: skipped"
+	exit 77
+fi
+ip netns exec "$NS" ip link del xft-probe
+
+test_man
+test_install
+test_completion
+test_json
+test_features
+test_prometheus
+
+ip netns del "$NS" 2>/dev/null
+same "namespace $NS is gone" "$(ip netns list | grep -cw "$NS")" 0
+
+passed=$(grep -cx ok "$RESULTS")
+failed=$(grep -cx fail "$RESULTS")
+echo "ops: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
