@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include <bpf/libbpf.h>
+#include <xdp/libxdp.h>
 
 #include "xf_cmds.h"
 #include "xf_util.h"
@@ -40,8 +41,16 @@ static void usage(FILE *f)
 		"\ncommands:\n");
 	for (size_t i = 0; i < ARRAY_SIZE(cmds); i++)
 		fprintf(f, "  %-8s %s\n", cmds[i].name, cmds[i].summary);
-	fprintf(f, "\noptions:\n  -v, --verbose   show libbpf's messages (verifier log on failure)\n"
+	fprintf(f, "\noptions:\n  -v, --verbose   show libbpf's and libxdp's messages (verifier log on failure)\n"
 		   "  -h, --help      this text\n");
+}
+
+/* libbpf's and libxdp's own messages only with -v; failures are explained by us. */
+static int print_libxdp(enum libxdp_print_level level, const char *fmt, va_list ap)
+{
+	if (!xf_verbose)
+		return 0;
+	return vfprintf(stderr, fmt, ap);
 }
 
 static int print_libbpf(enum libbpf_print_level level, const char *fmt, va_list ap)
@@ -83,6 +92,7 @@ int main(int argc, char **argv)
 		return XF_EXIT_USAGE;
 	}
 	libbpf_set_print(print_libbpf);
+	libxdp_set_print(print_libxdp);
 	for (size_t c = 0; c < ARRAY_SIZE(cmds); c++)
 		if (!strcmp(argv[i], cmds[c].name))
 			return cmds[c].fn(argc - i, argv + i);
