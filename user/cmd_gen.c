@@ -466,8 +466,11 @@ int do_gen(int argc, char **argv)
 	skel->rodata->sport_count = s.sport_max - s.sport_min + 1;
 	skel->rodata->dport_min = s.dport_min;
 	skel->rodata->dport_count = s.dport_max - s.dport_min + 1;
-	if (xdp_gen__load(skel)) {
-		xf_err("cannot load the generator's BPF program (run with -v for details)");
+	c = xdp_gen__load(skel);
+	if (c) {
+		xf_err("cannot load the generator's BPF program: %s%s", strerror(-c),
+		       c == -EPERM ? " (it needs root: CAP_BPF and CAP_NET_ADMIN)" :
+		       " (run with -v for details)");
 		goto out;
 	}
 	g->prog_fd = bpf_program__fd(skel->progs.xdp_gen);

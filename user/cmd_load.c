@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* load, unload, status */
 #include <dirent.h>
+#include <errno.h>
 #include <getopt.h>
 #include <net/if.h>
 #include <stdio.h>
@@ -117,7 +118,8 @@ struct status {
 	bool maps_ok;
 };
 
-static void status_read(const char *ifname, struct status *st)
+/* Fills st; -errno when the pinned maps cannot be opened. */
+static int status_read(const char *ifname, struct status *st)
 {
 	struct xf_maps m;
 	struct xf_table t;
@@ -136,7 +138,7 @@ static void status_read(const char *ifname, struct status *st)
 		st->state = "replaced";
 
 	if (xf_maps_open_pinned(ifname, &m))
-		return;
+		return -EIO;
 	if (!xf_table_read(&m, &t)) {
 		st->rules = t.n;
 		st->shapes = xf_table_shapes(&t);
@@ -145,6 +147,7 @@ static void status_read(const char *ifname, struct status *st)
 	st->max_rules = m.max_rules;
 	st->maps_ok = !xf_config_get(&m, &st->cfg);
 	xf_maps_close(&m);
+	return st->maps_ok ? 0 : -EIO;
 }
 
 static void status_print(const struct status *st, struct jw *w)
@@ -196,7 +199,7 @@ int do_status(int argc, char **argv)
 	bool json = false;
 	struct status st;
 	struct jw w;
-	int c, n = 0;
+	int c, n = 0, ret = XF_EXIT_OK;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
@@ -228,10 +231,15 @@ int do_status(int argc, char **argv)
 			return XF_EXIT_USAGE;
 		}
 		if (access(dir, F_OK)) {
-			xf_err("xdp-fwd is not loaded on %s", argv[optind]);
+			if (errno == EACCES)
+				xf_err("cannot look at %s: %s (xdp-fwd needs root)", dir,
+				       strerror(errno));
+			else
+				xf_err("xdp-fwd is not loaded on %s", argv[optind]);
 			return XF_EXIT_FAIL;
 		}
-		status_read(argv[optind], &st);
+		if (status_read(argv[optind], &st))
+			return XF_EXIT_FAIL;	/* the message named the pin at fault */
 		status_print(&st, json ? &w : NULL);
 		return XF_EXIT_OK;
 	}
@@ -241,13 +249,19 @@ int do_status(int argc, char **argv)
 	while (d && (de = readdir(d))) {
 		if (de->d_name[0] == '.' || !xf_ifname_valid(de->d_name))
 			continue;
-		status_read(de->d_name, &st);
-		status_print(&st, json ? &w : NULL);
+		if (status_read(de->d_name, &st))
+			ret = XF_EXIT_FAIL;
+		else
+			status_print(&st, json ? &w : NULL);
 		n++;
 	}
 	if (d)
 		closedir(d);
+	if (!d && errno == EACCES) {
+		xf_err("cannot look at %s: %s (xdp-fwd needs root)", XF_PIN_ROOT, strerror(errno));
+		return XF_EXIT_FAIL;
+	}
 	if (!n && !json)
 		printf("xdp-fwd is not loaded on any interface\n");
-	return XF_EXIT_OK;
+	return ret;
 }

@@ -159,7 +159,11 @@ int do_port(int argc, char **argv)
 		xf_maps_close(&m);
 		return XF_EXIT_OK;
 	}
-	if ((strcmp(argv[1], "add") && strcmp(argv[1], "del")) || argc != 4) {
+	if (strcmp(argv[1], "add") && strcmp(argv[1], "del")) {
+		xf_err("unknown port command '%s' (add, del, list)", argv[1]);
+		return XF_EXIT_USAGE;
+	}
+	if (argc != 4) {
 		xf_err("usage: xdp-fwd port add|del IFACE DEV");
 		return XF_EXIT_USAGE;
 	}

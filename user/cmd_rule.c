@@ -148,8 +148,12 @@ static int rule_list(int argc, char **argv)
 		xf_err("usage: xdp-fwd rule list IFACE [--json]");
 		return XF_EXIT_USAGE;
 	}
-	if (xf_maps_open_pinned(ifname, &m))
+	/* the writers' lock: a snapshot taken between a writer's steps can
+	 * pair a rule with a shape slot that is being reused */
+	if (xf_maps_open_pinned(ifname, &m) || xf_maps_lock(&m)) {
+		xf_maps_close(&m);
 		return XF_EXIT_FAIL;
+	}
 	if (xf_table_read(&m, &t)) {
 		xf_err("cannot read the rules of %s", ifname);
 		xf_maps_close(&m);

@@ -380,6 +380,10 @@ int do_run(int argc, char **argv)
 		__u32 ours;
 
 		xf_pin_dir(cfg.ifname, dir, sizeof(dir));
+		if (access(dir, F_OK) && errno == EACCES) {
+			xf_err("cannot look at %s: %s (xdp-fwd needs root)", dir, strerror(errno));
+			return XF_EXIT_FAIL;
+		}
 		if (access(dir, F_OK)) {
 			struct xf_load_opts lo = { .mode = XF_MODE_NATIVE };
 

@@ -125,48 +125,15 @@ __u32 xf_pinned_prog_id(const char *ifname)
 
 /*
  * The pin directories are created and removed only when they are what
- * xdp-fwd made: real directories (lstat: never a symlink, which would make
- * unload remove another directory's pins), owned by root (or the user
- * running the tool), not writable by group or others.  The same rule as
- * xf_maps_open_pinned().  0 when fine, -ENOENT (quietly) when missing.
+ * xdp-fwd made (xf_pin_path_trusted()): a symlink there would make unload
+ * remove another directory's pins.
  */
-static int pin_dir_trusted(const char *path)
-{
-	struct stat st;
-	int err;
-
-	if (lstat(path, &st)) {
-		err = -errno;
-		if (err != -ENOENT)
-			xf_err("cannot access %s: %s", path, strerror(-err));
-		return err;
-	}
-	if (S_ISLNK(st.st_mode)) {
-		xf_err("refusing %s: it is a symlink, not the directory xdp-fwd created", path);
-		return -ELOOP;
-	}
-	if (!S_ISDIR(st.st_mode)) {
-		xf_err("refusing %s: not a directory", path);
-		return -ENOTDIR;
-	}
-	if (st.st_uid != 0 && st.st_uid != geteuid()) {
-		xf_err("refusing %s: owned by uid %u, not root", path, (unsigned int)st.st_uid);
-		return -EPERM;
-	}
-	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
-		xf_err("refusing %s: writable by group or others (mode %04o)", path,
-		       (unsigned int)(st.st_mode & 07777));
-		return -EPERM;
-	}
-	return 0;
-}
-
 /* Both levels, XF_PIN_ROOT and XF_PIN_ROOT/IFACE; -ENOENT when either is missing. */
 static int pin_dirs_trusted(const char *dir)
 {
-	int err = pin_dir_trusted(XF_PIN_ROOT);
+	int err = xf_pin_path_trusted(XF_PIN_ROOT, true);
 
-	return err ? err : pin_dir_trusted(dir);
+	return err ? err : xf_pin_path_trusted(dir, true);
 }
 
 /* Remove the pins we create, and the directory; quiet about what is missing. */

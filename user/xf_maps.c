@@ -67,7 +67,7 @@ static int rule_capacity(int rule_stats_fd, __u32 *max_rules)
  * 0 when it is fine, -ENOENT (quietly) when it does not exist, else an error
  * with a message naming the path.
  */
-static int pin_path_trusted(const char *path, bool want_dir)
+int xf_pin_path_trusted(const char *path, bool want_dir)
 {
 	struct stat st;
 	int err;
@@ -132,9 +132,9 @@ int xf_maps_open_pinned(const char *ifname, struct xf_maps *m)
 		return err;
 	}
 	/* only directories xdp-fwd made: no symlinks, root's, not writable by others */
-	err = pin_path_trusted(XF_PIN_ROOT, true);
+	err = xf_pin_path_trusted(XF_PIN_ROOT, true);
 	if (!err)
-		err = pin_path_trusted(m->dir, true);
+		err = xf_pin_path_trusted(m->dir, true);
 	if (err) {
 		if (err == -ENOENT)
 			xf_err("xdp-fwd is not loaded on %s (no %s)", ifname, m->dir);
@@ -161,7 +161,7 @@ int xf_maps_open_pinned(const char *ifname, struct xf_maps *m)
 		const char *kind;
 
 		snprintf(path, sizeof(path), "%s/%s", m->dir, xf_map_names[i]);
-		err = pin_path_trusted(path, false);
+		err = xf_pin_path_trusted(path, false);
 		if (err == -ENOENT)
 			xf_err("cannot open %s: %s", path, strerror(ENOENT));
 		if (err)
@@ -198,7 +198,7 @@ int xf_maps_open_pinned(const char *ifname, struct xf_maps *m)
 	}
 	if (!err) {
 		snprintf(path, sizeof(path), "%s/prog", m->dir);
-		err = pin_path_trusted(path, false);
+		err = xf_pin_path_trusted(path, false);
 		if (!err) {
 			struct bpf_prog_info pi = {};
 			__u32 len = sizeof(pi);

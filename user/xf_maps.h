@@ -36,6 +36,14 @@ int xf_pin_dir(const char *ifname, char *buf, size_t len);
 int xf_maps_open_pinned(const char *ifname, struct xf_maps *m);
 int xf_maps_from_skel(struct xdp_fwd *skel, struct xf_maps *m);
 void xf_maps_close(struct xf_maps *m);
+/*
+ * Refuse a pin path xdp-fwd did not create: a real directory (want_dir) or
+ * pinned object, never a symlink, owned by root or the caller, not
+ * writable by group or others.  0 fine, -ENOENT (quietly) missing, else an
+ * error with a message naming the path.
+ */
+int xf_pin_path_trusted(const char *path, bool want_dir);
+
 /* Serialise changes between processes (flock on the pin directory). */
 int xf_maps_lock(struct xf_maps *m);
 
