@@ -12,6 +12,8 @@ PKGS=(
 	bpftool iproute2 ethtool
 	libcmocka-dev libpcap-dev
 	tshark bc iputils-ping python3
+	# the hardening suites: libFuzzer for clang 14, valgrind, a second BPF compiler
+	libclang-rt-14-dev valgrind clang-19
 )
 # make bench also plots its figures
 [ "${1:-}" = "--bench" ] && PKGS+=(gnuplot-nox)
