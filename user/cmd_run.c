@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -205,6 +206,52 @@ static void summary(struct xf_run *r, double secs, bool json, unsigned long long
 	jw_arr_close(&w);
 	jw_obj_close(&w);
 	fflush(stdout);
+}
+
+/*
+ * Publish the per-queue counters for `xdp-fwd stats --prometheus` (which
+ * shows them while this process lives): written to a temporary file and
+ * renamed, so a reader never sees half of it.
+ */
+static void publish_queue_stats(struct xf_run *r, const char *path)
+{
+	static const char *const names[][2] = {
+		{ "xdp_fwd_xsk_rx_packets_total", "Frames the AF_XDP consumer received, by queue." },
+		{ "xdp_fwd_xsk_rx_bytes_total", "Bytes the AF_XDP consumer received, by queue." },
+		{ "xdp_fwd_xsk_tx_packets_total", "Frames the AF_XDP consumer sent, by queue." },
+		{ "xdp_fwd_xsk_rx_dropped_total", "Frames the kernel dropped for the socket (XDP_STATISTICS)." },
+		{ "xdp_fwd_xsk_rx_ring_full_total", "Frames dropped because the RX ring was full." },
+		{ "xdp_fwd_xsk_fill_ring_empty_total", "Times the fill ring was empty." },
+	};
+	char tmp[PATH_MAX];
+	FILE *f;
+
+	snprintf(tmp, sizeof(tmp), "%s.%d", path, (int)getpid());
+	f = fopen(tmp, "w");
+	if (!f)
+		return;
+	fprintf(f, "# pid %d\n", (int)getpid());
+	for (size_t k = 0; k < ARRAY_SIZE(names); k++) {
+		fprintf(f, "# HELP %s %s\n# TYPE %s counter\n", names[k][0], names[k][1],
+			names[k][0]);
+		for (unsigned int i = 0; i < r->cfg.nq; i++) {
+			struct xf_queue *q = &r->q[i];
+			struct xdp_statistics xs;
+			unsigned long long v[6];
+
+			xf_xsk_stats(q, &xs);
+			v[0] = ld(&q->st.rx_packets);
+			v[1] = ld(&q->st.rx_bytes);
+			v[2] = ld(&q->st.tx_packets);
+			v[3] = xs.rx_dropped;
+			v[4] = xs.rx_ring_full;
+			v[5] = xs.rx_fill_ring_empty_descs;
+			fprintf(f, "%s{iface=\"%s\",queue=\"%u\",mode=\"%s\"} %llu\n", names[k][0],
+				r->cfg.ifname, q->queue, q->zerocopy ? "zero-copy" : "copy", v[k]);
+		}
+	}
+	if (fclose(f) || rename(tmp, path))
+		unlink(tmp);
 }
 
 static bool pow2(__u32 v)
@@ -447,6 +494,11 @@ int do_run(int argc, char **argv)
 		goto out;
 	}
 
+	char stats_path[PATH_MAX] = "";
+
+	if (!xf_consumer_stats_path(cfg.ifname, stats_path, sizeof(stats_path)) &&
+	    mkdir(XF_RUN_DIR, 0755) && errno != EEXIST)
+		stats_path[0] = '\0';
 	double t0 = xf_now(), last = t0;
 	unsigned long long *prev = calloc(2 * cfg.nq, sizeof(*prev));
 	unsigned long long *fe = calloc(cfg.nq, sizeof(*fe));
@@ -482,10 +534,16 @@ int do_run(int argc, char **argv)
 		if (now - last >= 1.0) {
 			if (!quiet)
 				print_rates(&run, prev, now - last, fe);
+			if (stats_path[0])
+				publish_queue_stats(&run, stats_path);
 			last = now;
 		}
 	}
 	xf_run_stop(&run);
+	if (stats_path[0]) {
+		unlink(stats_path);
+		rmdir(XF_RUN_DIR);	/* only when no other consumer uses it */
+	}
 	double secs = xf_now() - t0;
 
 	if (fault) {

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* stats: the program's counters, as totals or as per-interval rates. */
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -139,6 +140,26 @@ static void prom_sample(const char *name, const char *ifname, const char *label,
 	printf("\"} %llu\n", v);
 }
 
+/* The per-queue counters a running `xdp-fwd run` on ifname publishes. */
+static void print_consumer_stats(const char *ifname)
+{
+	char path[PATH_MAX], line[512];
+	FILE *f;
+	int pid;
+
+	if (xf_consumer_stats_path(ifname, path, sizeof(path)))
+		return;
+	f = fopen(path, "r");
+	if (!f)
+		return;
+	/* only while the consumer lives: a killed one leaves its file behind */
+	if (fscanf(f, "# pid %d\n", &pid) == 1 && pid > 0 &&
+	    (!kill(pid, 0) || errno == EPERM))
+		while (fgets(line, sizeof(line), f))
+			fputs(line, stdout);
+	fclose(f);
+}
+
 static int rule_id_cmp(const void *a, const void *b)
 {
 	__u32 x = *(const __u32 *)a, y = *(const __u32 *)b;
@@ -218,6 +239,7 @@ static int print_prometheus(const char *ifname, struct xf_maps *m, const struct 
 	free(ids);
 	free(hits);
 	xf_table_free(&t);
+	print_consumer_stats(ifname);
 	fflush(stdout);
 	return 0;
 }

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "xf_abi.h"
@@ -173,6 +174,18 @@ int xf_action_parse(const char *s)
 		if (!strcmp(s, action_names[i]))
 			return i;
 	return -1;
+}
+
+int xf_consumer_stats_path(const char *ifname, char *buf, size_t len)
+{
+	struct stat st;
+
+	if (!xf_ifname_valid(ifname) || stat("/proc/self/ns/net", &st))
+		return -EINVAL;
+	if ((size_t)snprintf(buf, len, "%s/%lu-%s.prom", XF_RUN_DIR,
+			     (unsigned long)st.st_ino, ifname) >= len)
+		return -ENAMETOOLONG;
+	return 0;
 }
 
 double xf_now(void)

@@ -51,6 +51,14 @@ void jw_dbl(struct jw *w, const char *key, double val);
 void jw_bool(struct jw *w, const char *key, bool val);
 void jw_null(struct jw *w, const char *key);
 
+/*
+ * Where a running `xdp-fwd run` publishes its per-queue counters for
+ * `stats --prometheus`: /run/xdp-fwd/NETNS-IFACE.prom (the network
+ * namespace's inode keeps namespaces with equal interface names apart).
+ */
+#define XF_RUN_DIR "/run/xdp-fwd"
+int xf_consumer_stats_path(const char *ifname, char *buf, size_t len);
+
 /* Seconds since an arbitrary start (CLOCK_MONOTONIC). */
 double xf_now(void);
 

@@ -94,6 +94,12 @@ inner_json() {
 	rec stats "$XF" stats v0 --json
 	rec stats-interval "$XF" stats v0 --interval 0.2 --count 2 --json
 	rec prom "$XF" stats v0 --prometheus
+	# while a consumer runs, its per-queue counters join the metrics
+	"$XF" run v0 --duration 3 --quiet --json >/dev/null 2>&1 &
+	local live=$!
+	sleep 2
+	rec prom-live "$XF" stats v0 --prometheus
+	wait "$live" || true
 	rec prom-json "$XF" stats v0 --prometheus --json
 	rec prom-interval "$XF" stats v0 --prometheus --interval 1
 	rec parse "$XF" parse --json "$OUT/capture.pcap"
@@ -530,6 +536,12 @@ test_prometheus() {
 	pass_prom=$(awk '/^xdp_fwd_packets_total action=pass,/ { print $3 }' "$p")
 	check "pass packets agree with stats --json ($pass_json <= $pass_prom)" \
 		test "${pass_json/\?/x}" -le "${pass_prom:-0}"
+	check "with a consumer running: per-queue xsk counters, labelled queue and mode" \
+		grep -q '^xdp_fwd_xsk_rx_packets_total{iface="v0",queue="0",mode="copy"} [0-9]' \
+		"$o/prom-live.out"
+	check "  ... and valid exposition format" \
+		bash -c "'$PY' '$HERE/prom_check.py' '$o/prom-live.out' >/dev/null"
+	check "without a consumer: no xsk counters" bash -c "! grep -q xdp_fwd_xsk_ '$o/prom.out'"
 	same "--prometheus with --json is a usage error (2)" "$(rc_of "$o/prom-json")" 2
 	check "  ... saying so" grep -q -- "--prometheus excludes --json" "$o/prom-json.err"
 	same "--prometheus with --interval is a usage error (2)" "$(rc_of "$o/prom-interval")" 2
