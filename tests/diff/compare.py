@@ -75,7 +75,6 @@ TS_IPV6_EXT = {
 # Length fields counted in 8-octet units, minus 1.
 TS_LEN_UNITS8 = {"mip6.hlen", "hip.hdr_len"}
 TS_L4_PORTS = {"tcp": IPPROTO_TCP, "udp": IPPROTO_UDP, "sctp": IPPROTO_SCTP}
-TS_TAGS = {"vlan": "vlan.id", "ieee8021ad": "ieee8021ad.id"}
 
 ERRORS = ("truncated-eth", "truncated-vlan", "vlan-too-deep", "bad-ip-version",
           "truncated-ipv4", "bad-ihl", "bad-ipv4-len", "truncated-ipv6",
@@ -107,7 +106,12 @@ TSHARK_FIELDS = [
 ]
 # Only needed for headers none of the captures hold; tolerated if missing.
 TSHARK_OPTIONAL = ["ah.next_header", "ah.length", "mip6.proto", "mip6.hlen",
-                   "hip.proto", "hip.hdr_len", "shim6.nxt", "shim6.len_oct"]
+                   "hip.proto", "hip.hdr_len", "shim6.nxt", "shim6.len_oct",
+                   # 802.1ad: the type after the tag(s), and the two ids of
+                   # tshark's one layer for an 802.1ad tag inside another
+                   "ieee8021ah.etype", "ieee8021ad.svid", "ieee8021ad.cvid",
+                   # IPv4 source route: the header's destination address
+                   "ip.cur_rt"]
 
 
 class CompareError(Exception):
@@ -249,19 +253,38 @@ class TsView:
             return
         i = 1
         ntag = {"vlan": 0, "ieee8021ad": 0}
+        n_ad_one = n_ad_two = 0
         ethertype = o.int("eth.type")
         while i < len(chain):
             p = chain[i]
             if p == "ethertype":
                 i += 1
                 continue
-            if p in TS_TAGS:
-                self.vlan.append(o.int(TS_TAGS[p], ntag[p]))
+            if p == "vlan":
+                self.vlan.append(o.int("vlan.id", ntag[p]))
                 self.tag_names.append(p)
-                if p == "vlan":
-                    ethertype = o.int("vlan.etype", ntag[p])
+                ethertype = o.int("vlan.etype", ntag[p])
+                ntag[p] += 1
+                i += 1
+                continue
+            if p == "ieee8021ad":
+                # tshark decodes an 802.1ad tag whose next type is 802.1ad
+                # again as one layer with two ids (S-VID, C-VID); any other
+                # 802.1ad layer is one tag with ieee8021ad.id.  Which kind a
+                # layer is follows from the TPID after its first tag, the
+                # one byte pair tshark itself decides it by.
+                off = ETH_HLEN + VLAN_HLEN * len(self.vlan)
+                if self._ad_two_tags(off):
+                    self.vlan.append(o.int("ieee8021ad.svid", n_ad_two))
+                    self.vlan.append(o.int("ieee8021ad.cvid", n_ad_two))
+                    self.tag_names += [p, p]
+                    n_ad_two += 1
                 else:
-                    ethertype = None    # 802.1ad's inner type is no field
+                    self.vlan.append(o.int("ieee8021ad.id", n_ad_one))
+                    self.tag_names.append(p)
+                    n_ad_one += 1
+                # the type after the layer's tag(s), when tshark has it
+                ethertype = o.int("ieee8021ah.etype", ntag[p])
                 ntag[p] += 1
                 i += 1
                 continue
@@ -288,6 +311,15 @@ class TsView:
             self.ip_version = o.int("ipv6.version")
         elif ethertype == ETH_P_IP and "ip" not in chain:
             self.ip_version = o.int("ip.version")
+
+    def _ad_two_tags(self, off):
+        """Is the 802.1ad layer at off one tag or, because the next TPID is
+        802.1ad too, tshark's S-VID + C-VID layer?  From the frame's bytes
+        when the capture could be read, else from which fields tshark gave
+        (exact unless one frame mixes both kinds of layer)."""
+        if self.raw is not None:
+            return self.raw[off + 2:off + 4] == b"\x88\xa8"
+        return bool(self.o.f.get("ieee8021ad.svid")) and not self.o.f.get("ieee8021ad.id")
 
     def _ipv4(self, i):
         o = self.o
@@ -328,11 +360,13 @@ class TsView:
                 hlen = 8
                 fo = o.int("ipv6.fraghdr.offset", k)
                 more = o.int("ipv6.fraghdr.more", k)
-                if fo is not None and self.frag == "none":
-                    if fo:
-                        self.frag = "later"
-                    elif more:
-                        self.frag = "first"
+                # A header with an offset makes the rest fragment data
+                # (tshark dissects no further, the walk stops below); M
+                # on one at offset 0 makes a first fragment.
+                if fo:
+                    self.frag = "later"
+                elif fo is not None and more and self.frag == "none":
+                    self.frag = "first"
             elif nh == IPPROTO_AH:
                 al = o.int(len_f, k)
                 hlen = None if al is None else (al + 2) * 4
@@ -593,6 +627,51 @@ RULES = [
          "truncated-l4 without ports; tshark prints ports from the first 4 "
          "bytes.", _ours_unset),
 ]
+RULES += [
+    Rule("tshark-drops-ipv4-len-below-ihl", {"bad-ipv4-len", "truncated-ipv4"},
+         {"src", "dst", "proto"},
+         "With tot_len below IHL*4 (but not below 20) tshark calls the length "
+         "bogus and adds no addresses or protocol; the parser keeps the fixed "
+         "header's (fields parsed before an error stay filled).",
+         lambda o, t, f: (t.l3 == "ipv4" and getattr(t, f) is None and
+                          t.ip_hlen is not None and t.ip_len is not None and
+                          t.ip_len < t.ip_hlen)),
+    Rule("tshark-drops-dst-options-cut", {"truncated-ipv4"}, {"dst"},
+         "The capture ends inside the IPv4 options: tshark scans the options "
+         "for a source route before it adds the destination, the scan runs "
+         "out of bytes and no destination is shown (the source is); the "
+         "parser keeps the fixed header's fields, all of which were captured.",
+         lambda o, t, f: (t.l3 == "ipv4" and t.dst is None and t.src is not None and
+                          t.ip_hlen is not None and t.cap is not None and
+                          ETH_HLEN + VLAN_HLEN * len(t.vlan) + 20 <= t.cap <
+                          ETH_HLEN + VLAN_HLEN * len(t.vlan) + t.ip_hlen)),
+    Rule("ipv6-ext-stop-fragment", {"truncated-ipv6-ext", "ipv6-ext-too-deep"}, {"frag"},
+         "The parser stopped inside the extension headers (cut short, or more "
+         "than 8) after a first-fragment header and before a fragment header "
+         "with an offset that tshark reaches: the parser's fragment state is "
+         "that of the headers it walked (fields parsed before an error stay "
+         "filled), tshark's that of the later header.",
+         lambda o, t, f: o["frag"] == "first" and t.frag == "later"),
+    Rule("ipv4-source-route",
+         {None, "bad-ipv4-len", "truncated-l4", "bad-tcp-hlen", "bad-udp-len"}, {"dst"},
+         "An IPv4 loose or strict source route option with hops left: tshark "
+         "shows the route's last hop as ip.dst and the header's destination "
+         "address as ip.cur_rt; the parser skips options by IHL and reports "
+         "the header's destination address, which must equal ip.cur_rt.",
+         lambda o, t, f: (t.l3 == "ipv4" and o["dst"] is not None and
+                          o["dst"] == _addr(t.o.get("ip.cur_rt")))),
+    Rule("jumbogram-without-option",
+         {None, "bad-ipv6-len", "truncated-ipv6-ext", "ipv6-ext-too-deep",
+          "truncated-l4", "bad-tcp-hlen", "bad-udp-len"},
+         {"proto", "sport", "dport", "frag"},
+         "IPv6 payload_len 0 behind a hop-by-hop header: the parser takes it "
+         "as a jumbogram (RFC 2675) whose payload is the rest of the frame and "
+         "reads on without looking for the Jumbo Payload option; tshark wants "
+         "that option with a length over 65535 and, without it, stops at the "
+         "hop-by-hop header (so has no protocol, ports or fragment state).",
+         lambda o, t, f: (t.l3 == "ipv6" and t.o.int("ipv6.plen") == 0 and
+                          t.o.int("ipv6.nxt") == 0 and t.proto is None)),
+]
 RULES.append(
     Rule("tso-zero-total-length", {"bad-ipv4-len"}, {"error"},
          "IPv4 tot_len 0: tshark presumes a TSO capture and uses the frame "
@@ -780,7 +859,8 @@ def main(argv=None):
     args = ap.parse_args(argv)
     if args.rules:
         for r in RULES:
-            print("%s [%s] (%s): %s" % (r.name, ", ".join(sorted(r.errors)),
+            print("%s [%s] (%s): %s" % (r.name, ", ".join(sorted(e or "no error"
+                                                                 for e in r.errors)),
                                         ", ".join(sorted(r.fields)), r.reason))
         return 0
     if not args.pcap:

@@ -7,7 +7,9 @@
 #
 # The captures live beside the repository, in ../shared/pcaps from its top
 # level (a fresh CI clone has shared/ next to it); if that directory does not
-# exist, $XF_PCAPS names it.  synth.py's hand-built capture is compared too.
+# exist, $XF_PCAPS names it.  synth.py's hand-built capture is compared too,
+# and randframes.py's random one: XF_DIFF_SEED (default 1) and XF_DIFF_COUNT
+# (default 2000) choose it, and the seed is in its name on its summary line.
 # Given CAPTUREs, only those are compared.  Without captures, or without tshark, the test is
 # skipped with exit status 77.  Otherwise the status is 1 if any capture
 # failed, else 0.  XDP_FWD, TSHARK and PYTHON override the programs used.
@@ -49,6 +51,17 @@ else
 		files+=("$tmp/synth.pcap")
 	else
 		echo "diff: FAIL: synth.py could not write $tmp/synth.pcap"
+		exit 1
+	fi
+	# plus random frames, valid and malformed; a failure is reproduced by
+	# XF_DIFF_SEED=<seed> and the frame number (randframes.py --list)
+	seed=${XF_DIFF_SEED:-1}
+	count=${XF_DIFF_COUNT:-2000}
+	rand=$tmp/randframes-seed$seed.pcap
+	if "$python" "$here/randframes.py" --seed "$seed" --count "$count" "$rand"; then
+		files+=("$rand")
+	else
+		echo "diff: FAIL: randframes.py --seed $seed --count $count could not write $rand"
 		exit 1
 	fi
 fi
