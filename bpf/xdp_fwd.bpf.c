@@ -34,52 +34,25 @@ static __always_inline void xf_record(const struct xf_pkt *p, __u32 action,
 }
 
 /*
- * IPv4 and IPv6 (with L4) are global functions, verified once each: the
- * verifier would otherwise walk them again for every VLAN depth, and the
- * IPv6 extension chain again for every L4 branch, past its limit of a
- * million instructions.  Everything else stays inline: on CPUs with
+ * L3 and L4 are one global (separately verified) function: the verifier
+ * would otherwise walk them again for every VLAN depth, past its limit of
+ * a million instructions.  Everything else stays inline: on CPUs with
  * return-stack mitigations every call and return costs several ns.
  */
-__noinline int xf_g_ipv4(struct xdp_md *ctx, struct xf_pkt *p)
+__noinline int xf_g_l3l4(struct xdp_md *ctx, struct xf_pkt *p)
 {
-	void *data = (void *)(long)ctx->data, *end = (void *)(long)ctx->data_end;
-	int err;
-
 	if (!p)
 		return XF_PERR_TRUNC_IPV4;
-	err = xf_parse_ipv4(p, data, end);
-	if (err || !xf_l4_follows(p))
-		return err;
-	return xf_parse_l4(p, data, end);
+	return xf_parse_l3l4(p, (void *)(long)ctx->data, (void *)(long)ctx->data_end);
 }
 
-__noinline int xf_g_ipv6(struct xdp_md *ctx, struct xf_pkt *p)
-{
-	void *data = (void *)(long)ctx->data, *end = (void *)(long)ctx->data_end;
-	int err;
-
-	if (!p)
-		return XF_PERR_TRUNC_IPV6;
-	err = xf_parse_ipv6(p, data, end);
-	if (err || !xf_l4_follows(p))
-		return err;
-	return xf_parse_l4(p, data, end);
-}
-
-/* xf_parse(), with L3 and L4 out of line */
+/* xf_parse(), with everything after Ethernet out of line */
 static __always_inline int xf_parse_frame(struct xdp_md *ctx, struct xf_pkt *p,
 					  __u32 len)
 {
-	void *data = (void *)(long)ctx->data, *end = (void *)(long)ctx->data_end;
-	int err = xf_parse_eth(p, data, end, len);
+	int err = xf_parse_eth(p, (void *)(long)ctx->data, (void *)(long)ctx->data_end, len);
 
-	if (err)
-		return err;
-	if (p->eth_proto == XF_ETH_P_IP)
-		return xf_g_ipv4(ctx, p);
-	if (p->eth_proto == XF_ETH_P_IPV6)
-		return xf_g_ipv6(ctx, p);
-	return 0;
+	return err ? err : xf_g_l3l4(ctx, p);
 }
 
 SEC("xdp")

@@ -2,11 +2,11 @@
 /*
  * xf_classify.h - tuple-space search over the rule shapes in use.
  *
- * Cost: one hash lookup per shape in use (at most XF_MAX_SHAPES), whatever
- * the number of rules, and fewer: a per-shape bitmap of key hashes skips
- * the lookup in shapes that hold no rule with the frame's key.  Shapes are visited best min_priority first, and
- * the walk stops when the best rule found so far beats every rule the next
- * shape could hold.
+ * Cost: at most one hash lookup per shape in use (at most XF_MAX_SHAPES),
+ * whatever the number of rules; a per-shape bitmap of key hashes skips the
+ * lookup in shapes that hold no rule with the frame's key.  Shapes are
+ * visited best min_priority first, and the walk stops when the best rule
+ * found so far beats every rule the next shape could hold.
  */
 #ifndef XF_CLASSIFY_H
 #define XF_CLASSIFY_H

@@ -167,10 +167,6 @@ static __always_inline int xf_is_ipv6_ext(__u8 nh)
 }
 
 /*
- * L4 header at pos.  l4_len is how many L4 bytes the IP header claims (for
- * the UDP length check); only end bounds the reads.
- */
-/*
  * The layers.  Each reads where the previous one left its offset in p, so
  * the BPF program can run (and the verifier check) each layer as a
  * function of its own; xf_parse() below chains them for everyone else.
@@ -422,6 +418,26 @@ static __always_inline int xf_l4_follows(const struct xf_pkt *p)
 }
 
 /*
+ * Everything after Ethernet: L3 at p->l3_off (IPv4 or IPv6, by
+ * p->eth_proto; anything else has no L3 to report), then L4.  The BPF
+ * program runs this as one separately verified function.
+ */
+static __always_inline int xf_parse_l3l4(struct xf_pkt *p, void *data, void *data_end)
+{
+	int err;
+
+	if (p->eth_proto == XF_ETH_P_IP)
+		err = xf_parse_ipv4(p, data, data_end);
+	else if (p->eth_proto == XF_ETH_P_IPV6)
+		err = xf_parse_ipv6(p, data, data_end);
+	else
+		return 0;	/* ARP, LLDP, ...: no L3 to report */
+	if (err || !xf_l4_follows(p))
+		return err;
+	return xf_parse_l4(p, data, data_end);
+}
+
+/*
  * Parse one frame.  data..data_end is what may be read (the linear part);
  * frame_len is the whole frame's length, which is larger than
  * data_end - data only for multi-buffer frames.  Returns 0 or an
@@ -432,17 +448,7 @@ static __always_inline int xf_parse(struct xf_pkt *p, void *data,
 {
 	int err = xf_parse_eth(p, data, data_end, frame_len);
 
-	if (err)
-		return err;
-	if (p->eth_proto == XF_ETH_P_IP)
-		err = xf_parse_ipv4(p, data, data_end);
-	else if (p->eth_proto == XF_ETH_P_IPV6)
-		err = xf_parse_ipv6(p, data, data_end);
-	else
-		return 0;	/* ARP, LLDP, ...: no L3 to report */
-	if (err || !xf_l4_follows(p))
-		return err;
-	return xf_parse_l4(p, data, data_end);
+	return err ? err : xf_parse_l3l4(p, data, data_end);
 }
 
 /*
