@@ -114,8 +114,11 @@ static unsigned int do_batch(struct xf_queue *q, struct xf_frame *fr, __u64 *add
 	if (ntx) {
 		__u32 room;
 
-		drain_completions(q);
-		room = xsk_prod_nb_free(&q->tx, ntx);	/* a full ring drops the rest */
+		room = xsk_prod_nb_free(&q->tx, ntx);
+		if (room < ntx) {	/* make room; a still full ring drops the rest */
+			drain_completions(q);
+			room = xsk_prod_nb_free(&q->tx, ntx);
+		}
 		sent = xsk_ring_prod__reserve(&q->tx, room < ntx ? room : ntx, &idx_tx);
 	}
 	for (__u32 i = 0, t = 0; i < n; i++) {
