@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # scripts/bench-e2e.sh - end-to-end rates on the veth testbed, side by side in
 # one run, written into BENCHMARKS.md (between the bench-e2e markers) and
-# plotted to bench-e2e.png.
+# plotted to bench-e2e.png beside it.
 #
 # The generator (xdp-fwd gen, live-frames test_run) sends 60-byte UDP frames
 # (64 on the wire) from a0 on CPU 0; veth runs b0's receive NAPI on the
@@ -16,6 +16,7 @@ DROP_OBJ=$PWD/build/xdp_drop.bpf.o
 SECS=${BENCH_SECONDS:-4}
 RUNS=${BENCH_RUNS:-3}
 OUT=${BENCH_OUT:-BENCHMARKS.md}
+PNG=$(dirname "$OUT")/bench-e2e.png
 TB_NAME=xft-bench-$$
 . scripts/testbed.sh
 trap 'tb_down' EXIT
@@ -115,7 +116,7 @@ if command -v gnuplot >/dev/null; then
 	for k in "${order[@]}"; do printf '"%s" %s\n' "$k" "${RESULT[$k]}"; done >"$TB_RUN/plot.dat"
 	gnuplot <<GP 2>/dev/null || true
 set terminal png size 900,420
-set output "bench-e2e.png"
+set output "$PNG"
 set title "veth testbed, 64-byte frames, one run ($(date -u +%F))"
 set ylabel "Mpps"
 set style fill solid 0.6
@@ -132,7 +133,7 @@ fi
 	echo "Command: \`make bench\` (scripts/bench-e2e.sh, ${SECS} s per run, median of ${RUNS})."
 	echo
 	echo "$table"
-	[ -f bench-e2e.png ] && echo && echo "![rates](bench-e2e.png)"
+	[ -f "$PNG" ] && echo && echo "![rates](bench-e2e.png)"
 	echo "<!-- bench-e2e:end -->"
 } >"$TB_RUN/section"
 if [ -f "$OUT" ] && grep -q 'bench-e2e:begin' "$OUT"; then
