@@ -6,9 +6,11 @@
 #include <net/if.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "xf_cmds.h"
+#include "xf_features.h"
 #include "xf_loader.h"
 #include "xf_maps.h"
 #include "xf_util.h"
@@ -116,6 +118,10 @@ struct status {
 	__u32 max_rules;
 	struct xf_config cfg;
 	bool maps_ok;
+	struct utsname uts;
+	struct xf_xdp_features xf;	/* the driver's, as the kernel reports them */
+	bool has_consumer;		/* a live `xdp-fwd run` */
+	struct xf_consumer cons;
 };
 
 /* Fills st; -errno when the pinned maps cannot be opened. */
@@ -123,6 +129,7 @@ static int status_read(const char *ifname, struct status *st)
 {
 	struct xf_maps m;
 	struct xf_table t;
+	FILE *f;
 
 	memset(st, 0, sizeof(*st));
 	snprintf(st->ifname, sizeof(st->ifname), "%s", ifname);
@@ -136,6 +143,17 @@ static int status_read(const char *ifname, struct status *st)
 		st->state = "attached";
 	else
 		st->state = "replaced";
+
+	uname(&st->uts);
+	if (st->ifindex)
+		xf_xdp_features_read(st->ifindex, &st->xf);
+	else
+		st->xf.why = "the interface is gone";
+	f = xf_consumer_open(ifname, &st->cons);
+	if (f) {
+		st->has_consumer = true;
+		fclose(f);
+	}
 
 	if (xf_maps_open_pinned(ifname, &m))
 		return -EIO;
@@ -169,6 +187,29 @@ static void status_print(const struct status *st, struct jw *w)
 		jw_u64(w, "max_shapes", XF_MAX_SHAPES);
 		jw_str(w, "default_action", xf_action_name(st->cfg.default_action));
 		jw_str(w, "error_action", xf_action_name(st->cfg.error_action));
+		jw_str(w, "kernel", st->uts.release);
+		if (st->xf.known) {
+			jw_u64(w, "xdp_features", st->xf.flags);
+			jw_bool(w, "xsk_zerocopy", st->xf.flags & XF_NETDEV_XDP_ACT_XSK_ZEROCOPY);
+		} else {
+			jw_null(w, "xdp_features");
+			jw_null(w, "xsk_zerocopy");
+		}
+		if (st->has_consumer) {
+			jw_obj_open(w, "consumer");
+			jw_u64(w, "pid", (unsigned long long)st->cons.pid);
+			jw_arr_open(w, "queues");
+			for (unsigned int i = 0; i < st->cons.nq; i++) {
+				jw_obj_open(w, NULL);
+				jw_u64(w, "queue", st->cons.q[i].queue);
+				jw_str(w, "mode", st->cons.q[i].zerocopy ? "zero-copy" : "copy");
+				jw_obj_close(w);
+			}
+			jw_arr_close(w);
+			jw_obj_close(w);
+		} else {
+			jw_null(w, "consumer");
+		}
 		jw_obj_close(w);
 		return;
 	}
@@ -187,6 +228,26 @@ static void status_print(const struct status *st, struct jw *w)
 	printf("  rules %zu of %u, shapes %u of %d, default %s, parse errors %s\n",
 	       st->rules, st->max_rules, st->shapes, XF_MAX_SHAPES,
 	       xf_action_name(st->cfg.default_action), xf_action_name(st->cfg.error_action));
+	printf("  kernel %s: ", st->uts.release);
+	if (st->xf.known) {
+		printf("driver XDP features");
+		for (int b = 0; b < 64; b++)
+			if (st->xf.flags & (1ULL << b))
+				printf(" %s", xf_xdp_feature_name(b));
+		printf("; 'run' %s\n", st->xf.flags & XF_NETDEV_XDP_ACT_XSK_ZEROCOPY
+		       ? "binds in zero-copy mode"
+		       : "binds in copy mode (no zero-copy AF_XDP)");
+	} else {
+		printf("XDP features unknown: %s; 'run' tries zero-copy and falls back "
+		       "to copy\n", st->xf.why);
+	}
+	if (st->has_consumer) {
+		printf("  consumer: xdp-fwd run, pid %d:", st->cons.pid);
+		for (unsigned int i = 0; i < st->cons.nq; i++)
+			printf("%s queue %u %s", i ? "," : "", st->cons.q[i].queue,
+			       st->cons.q[i].zerocopy ? "zero-copy" : "copy");
+		printf("\n");
+	}
 }
 
 int do_status(int argc, char **argv)
@@ -211,7 +272,10 @@ int do_status(int argc, char **argv)
 			printf("usage: xdp-fwd status [IFACE] [--json]\n\n"
 			       "For each interface xdp-fwd is loaded on (or only IFACE): whether its\n"
 			       "program is attached, replaced by another or detached, the mode, the\n"
-			       "program id, the rule and shape counts and the policy.\n"
+			       "program id, the rule and shape counts and the policy; the kernel,\n"
+			       "the driver's XDP features where the kernel reports them (Linux 6.3+)\n"
+			       "and so whether 'run' will get zero-copy AF_XDP; and the running\n"
+			       "'xdp-fwd run' on it, with the mode each of its queues was granted.\n"
 			       "  -j, --json   one JSON object per interface, one per line\n");
 			return XF_EXIT_OK;
 		default:

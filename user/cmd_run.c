@@ -189,6 +189,7 @@ static void summary(struct xf_run *r, double secs, bool json, unsigned long long
 		jw_obj_open(&w, NULL);
 		jw_u64(&w, "queue", q->queue);
 		jw_str(&w, "mode", q->zerocopy ? "zero-copy" : "copy");
+		jw_str(&w, "mode_reason", q->mode_why);
 		jw_u64(&w, "rx_packets", ld(&q->st.rx_packets));
 		jw_u64(&w, "rx_bytes", ld(&q->st.rx_bytes));
 		jw_u64(&w, "tx_packets", ld(&q->st.tx_packets));

@@ -12,6 +12,7 @@
 #include <bpf/libbpf.h>
 
 #include "xdp_fwd.skel.h"
+#include "xf_features.h"
 #include "xf_loader.h"
 #include "xf_maps.h"
 #include "xf_util.h"
@@ -205,6 +206,7 @@ int xf_load(const char *ifname, const struct xf_load_opts *o)
 	__u32 flags = o->mode == XF_MODE_SKB ? XDP_FLAGS_SKB_MODE : XDP_FLAGS_DRV_MODE;
 	struct xf_attach_info ai;
 	struct xdp_fwd *skel = NULL;
+	struct xf_xdp_features xf;
 	char dir[PATH_MAX];
 	__u32 ours;
 	int ifindex, err;
@@ -216,6 +218,17 @@ int xf_load(const char *ifname, const struct xf_load_opts *o)
 	if (err) {
 		xf_err("cannot query XDP on %s: %s", ifname, strerror(-err));
 		return err;
+	}
+	/*
+	 * A kernel that reports XDP features (6.3+) says up front whether the
+	 * driver runs XDP natively; an older one is asked by attaching, and
+	 * the attach error is explained instead (attach_hint).
+	 */
+	if (o->mode == XF_MODE_NATIVE && !xf_xdp_features_read(ifindex, &xf) &&
+	    !(xf.flags & XF_NETDEV_XDP_ACT_BASIC)) {
+		xf_err("the driver of %s has no native XDP (the kernel's XDP features say so); "
+		       "use --mode skb", ifname);
+		return -EOPNOTSUPP;
 	}
 	err = xf_bpffs_ensure();
 	if (err)

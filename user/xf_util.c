@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <net/if.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -186,6 +188,47 @@ int xf_consumer_stats_path(const char *ifname, char *buf, size_t len)
 			     (unsigned long)st.st_ino, ifname) >= len)
 		return -ENAMETOOLONG;
 	return 0;
+}
+
+FILE *xf_consumer_open(const char *ifname, struct xf_consumer *c)
+{
+	static const char key[] = "xdp_fwd_xsk_rx_packets_total{";
+	char path[PATH_MAX], line[512], mode[16];
+	long start;
+	FILE *f;
+	int pid;
+
+	if (xf_consumer_stats_path(ifname, path, sizeof(path)))
+		return NULL;
+	f = fopen(path, "r");
+	if (!f)
+		return NULL;
+	if (fscanf(f, "# pid %d\n", &pid) != 1 || pid <= 0 ||
+	    (kill(pid, 0) && errno != EPERM)) {
+		fclose(f);
+		return NULL;
+	}
+	if (!c)
+		return f;
+	memset(c, 0, sizeof(*c));
+	c->pid = pid;
+	start = ftell(f);
+	/* one sample per queue: ...{iface="IF",queue="N",mode="M"} V */
+	while (fgets(line, sizeof(line), f) && c->nq < XF_CONSUMER_MAX_QUEUES) {
+		const char *lq;
+		unsigned int qn;
+
+		if (strncmp(line, key, sizeof(key) - 1))
+			continue;
+		lq = strstr(line, ",queue=\"");
+		if (!lq || sscanf(lq, ",queue=\"%u\",mode=\"%15[a-z-]\"", &qn, mode) != 2)
+			continue;
+		c->q[c->nq].queue = qn;
+		c->q[c->nq].zerocopy = !strcmp(mode, "zero-copy");
+		c->nq++;
+	}
+	fseek(f, start, SEEK_SET);
+	return f;
 }
 
 double xf_now(void)

@@ -59,6 +59,23 @@ void jw_null(struct jw *w, const char *key);
 #define XF_RUN_DIR "/run/xdp-fwd"
 int xf_consumer_stats_path(const char *ifname, char *buf, size_t len);
 
+/* What a running `xdp-fwd run` on an interface publishes about itself. */
+#define XF_CONSUMER_MAX_QUEUES 64
+struct xf_consumer {
+	int pid;
+	unsigned int nq;
+	struct {
+		unsigned int queue;
+		bool zerocopy;
+	} q[XF_CONSUMER_MAX_QUEUES];
+};
+/*
+ * Open ifname's consumer file when the consumer that wrote it still lives
+ * (a killed one leaves its file behind): the stream is positioned after the
+ * "# pid" line and c (when not NULL) is filled in.  NULL when there is none.
+ */
+FILE *xf_consumer_open(const char *ifname, struct xf_consumer *c);
+
 /* Seconds since an arbitrary start (CLOCK_MONOTONIC). */
 double xf_now(void);
 

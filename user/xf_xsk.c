@@ -12,6 +12,7 @@
 #include <bpf/bpf.h>
 
 #include "xf_util.h"
+#include "xf_features.h"
 #include "xf_xsk.h"
 
 #ifndef SO_PREFER_BUSY_POLL
@@ -292,6 +293,7 @@ static int queue_setup(struct xf_queue *q, unsigned int idx)
 	struct xdp_options opts;
 	socklen_t olen = sizeof(opts);
 	size_t size = (size_t)c->frames * c->frame_size;
+	struct xf_xdp_features xf;
 	int err;
 
 	q->buf = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -307,13 +309,33 @@ static int queue_setup(struct xf_queue *q, unsigned int idx)
 		xf_err("queue %u: cannot register the UMEM: %s", q->queue, bind_hint(err));
 		return err;
 	}
-	if (c->force_copy) {
+	/*
+	 * Where the kernel reports the driver's XDP features (6.3+), a driver
+	 * without zero-copy AF_XDP is not asked for it; on older kernels the
+	 * zero-copy bind is the probe, and copy mode the fallback.
+	 */
+	if (!c->force_copy && !xf_xdp_features_read(c->ifindex, &xf) &&
+	    !(xf.flags & XF_NETDEV_XDP_ACT_XSK_ZEROCOPY)) {
+		if (c->force_zc) {
+			xf_err("queue %u of %s: the driver does not offer zero-copy AF_XDP on "
+			       "this device (the kernel's XDP features say so)", q->queue,
+			       c->ifname);
+			return -EOPNOTSUPP;
+		}
+		xf_warn("queue %u: the driver does not offer zero-copy AF_XDP (the kernel's "
+			"XDP features say so); using copy mode", q->queue);
+		q->mode_why = XF_MODE_WHY_NO_ZC;
+		err = socket_create(q, XDP_COPY);
+	} else if (c->force_copy) {
+		q->mode_why = XF_MODE_WHY_ASKED;
 		err = socket_create(q, XDP_COPY);
 	} else {
+		q->mode_why = XF_MODE_WHY_GRANTED;
 		err = socket_create(q, XDP_ZEROCOPY);
 		if (err && !c->force_zc) {
 			xf_warn("queue %u: zero-copy refused (%s); using copy mode", q->queue,
 				bind_hint(err));
+			q->mode_why = XF_MODE_WHY_REFUSED;
 			err = socket_create(q, XDP_COPY);
 		}
 	}

@@ -57,6 +57,12 @@ struct xf_qstats {
 	_Atomic unsigned long long wakeups;	/* syscalls made for need_wakeup */
 };
 
+/* How a queue's mode came about: the "mode_reason" of run's JSON. */
+#define XF_MODE_WHY_GRANTED	"granted"		/* zero-copy bind succeeded */
+#define XF_MODE_WHY_ASKED	"copy-requested"	/* --copy */
+#define XF_MODE_WHY_NO_ZC	"driver-reports-no-zero-copy"	/* XDP features, 6.3+ */
+#define XF_MODE_WHY_REFUSED	"zero-copy-bind-refused"	/* tried, then copy */
+
 struct xf_queue {
 	const struct xf_run_cfg *cfg;
 	unsigned int queue;
@@ -68,6 +74,7 @@ struct xf_queue {
 	struct xsk_ring_cons cq, rx;
 	int fd;
 	bool zerocopy;			/* read back with XDP_OPTIONS */
+	const char *mode_why;		/* how the mode was chosen (XF_MODE_WHY_*) */
 	bool in_map;
 	__u64 *pool;			/* free frames */
 	__u32 npool, fq_out, tx_out, in_proc;
