@@ -40,58 +40,15 @@ ROOT=$(cd "$HERE/../.." && pwd)
 XF=${XDP_FWD:-$ROOT/build/xdp-fwd}
 PY=/usr/bin/python3
 export PYTHONDONTWRITEBYTECODE=1
+# check, check_eq, note, now, fcmp, alive, wait_for, wait_file, jget
+# shellcheck source=tests/lib.sh
+. "$ROOT/tests/lib.sh"
 
 IP_A=192.0.2.1
 IP_B=192.0.2.2
 PORT=9999	# steered to the consumer
 PORT_K=9998	# left to the kernel
 SCENARIOS="exact l2fwd capture zerocopy queues starve sigkill linkdel stoploss"
-
-###########################################################################
-# shared helpers
-
-# check NAME CMD [ARGS...]: "ok - NAME" when CMD succeeds, else "FAIL - NAME".
-# CMD's output is shown only when it fails.  Returns CMD's success.
-check() {
-	local name=$1
-	shift
-	if "$@" >"$WORK/check.out" 2>&1; then
-		echo "ok - $name"
-		echo ok >>"$RESULTS"
-	else
-		echo "FAIL - $name"
-		echo "#   failed: $*"
-		sed 's/^/#   /' "$WORK/check.out"
-		echo fail >>"$RESULTS"
-		return 1
-	fi
-}
-
-# check_eq NAME GOT WANT
-check_eq() {
-	if [ "$2" = "$3" ]; then
-		echo "ok - $1"
-		echo ok >>"$RESULTS"
-	else
-		echo "FAIL - $1"
-		echo "#   got '$2', want '$3'"
-		echo fail >>"$RESULTS"
-	fi
-}
-
-note() {
-	echo "# $*"
-}
-
-# now: seconds since the epoch, with microseconds
-now() {
-	echo "${EPOCHREALTIME/,/.}"
-}
-
-# fcmp EXPR: a floating-point comparison, e.g. fcmp "1.5 <= 2"
-fcmp() {
-	awk "BEGIN { exit !($*) }"
-}
 
 ###########################################################################
 # inner half: one scenario, in namespace B, in a mount namespace of its own
@@ -110,31 +67,6 @@ inner_cleanup() {
 	umount /sys/fs/bpf 2>/dev/null
 }
 
-# alive PID: the process exists and is not a zombie
-alive() {
-	local st
-	st=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null) || return 1
-	[ -n "$st" ] && [ "${st%% *}" != Z ]
-}
-
-# wait_for PID SECS: wait up to SECS for PID to end; WRC = its exit status
-# (the process is killed after SECS, and WRC is then 124).
-wait_for() {
-	local pid=$1 end
-	end=$(awk "BEGIN { printf \"%.6f\", $(now) + $2 }")
-	while alive "$pid" && fcmp "$(now) < $end"; do
-		sleep 0.02
-	done
-	if alive "$pid"; then
-		kill -KILL "$pid" 2>/dev/null
-		wait "$pid" 2>/dev/null
-		WRC=124
-		return
-	fi
-	WRC=0
-	wait "$pid" 2>/dev/null || WRC=$?
-}
-
 # failed_rc RC: RC is a failure exit status, not 0 and not the timeout's 124
 failed_rc() {
 	[ "$1" != 0 ] && [ "$1" != 124 ]
@@ -143,22 +75,6 @@ failed_rc() {
 # ina CMD...: run CMD in namespace A
 ina() {
 	ip netns exec "$NSA" "$@"
-}
-
-# jget FILE EXPR: EXPR over d = the JSON object on FILE's last line ("-" =
-# stdin); prints "None" when the file is empty or not JSON.
-jget() {
-	"$PY" -c '
-import json, sys
-f = sys.stdin if sys.argv[1] == "-" else open(sys.argv[1])
-lines = [l for l in f.read().splitlines() if l.strip()]
-try:
-    d = json.loads(lines[-1])
-    v = eval(sys.argv[2])
-except Exception:
-    v = None
-print(v)
-' "$@" 2>/dev/null
 }
 
 # send ARGS...: udp_send.py from namespace A, bounded in time; prints the
@@ -262,16 +178,6 @@ listen_a() {
 	LPID=$!
 	BG+=("$LPID")
 	wait_file "$WORK/$name.ready"
-}
-
-wait_file() {
-	local _
-	for _ in $(seq 250); do
-		[ -e "$1" ] && return 0
-		sleep 0.02
-	done
-	echo "#   $1 never appeared"
-	return 1
 }
 
 ###########################################################################
