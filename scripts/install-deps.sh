@@ -14,6 +14,8 @@ PKGS=(
 	tshark bc iputils-ping python3
 	# the hardening suites: libFuzzer for clang 14, valgrind, a second BPF compiler
 	libclang-rt-14-dev valgrind clang-19
+	# make check-kernels: QEMU guests booting Debian's kernel packages
+	qemu-system-x86 busybox-static kmod xz-utils curl gpgv debian-archive-keyring
 )
 # make bench also plots its figures
 [ "${1:-}" = "--bench" ] && PKGS+=(gnuplot-nox)

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #
 # tests/lib.sh - helpers shared by the shell test harnesses (sourced).
@@ -19,8 +20,9 @@
 #   jget FILE EXPR         EXPR over d = the JSON object on FILE's last line
 #                          ("-": stdin); "None" when there is none
 
-# Functions run through check look unreachable to shellcheck.
-# shellcheck disable=SC2317
+# Functions run through check look unreachable to shellcheck; WRC is for
+# the caller.
+# shellcheck disable=SC2317,SC2034
 
 PY=${PY:-/usr/bin/python3}
 

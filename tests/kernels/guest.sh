@@ -1,0 +1,386 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#
+# tests/kernels/guest.sh - the tests run inside a QEMU guest, in the host's
+# root (read-only, over 9p) chrooted by tests/kernels/init.sh.  Started by
+# init as root with XF_MODROOT (the kernel package's module tree) and
+# XF_OUT (a writable directory shared with the host).
+#
+# The guest has two virtio-net NICs on one QEMU hub.  eth0 (192.0.2.2) stays
+# in the root namespace and carries xdp-fwd in native mode; eth1
+# (192.0.2.1) goes into the namespace xfk-gen, where the test traffic comes
+# from, so every frame crosses the virtual wire.  IPv6 is off and the
+# neighbours are static, so the only frames on the wire are the ones the
+# tests send, and the counts can be exact.
+#
+# Parts (XF_KERNELS_ONLY="load bpf ..." runs a subset):
+#   load      xdp-fwd load in native mode (the verifier log on a rejection),
+#             status, unload
+#   iproute2  ip link set dev eth0 xdpdrv obj ... sec xdp, and off again
+#   bpf       the BPF_PROG_TEST_RUN suite (build/tests/test_prog), and the
+#             clang-19 build's when it exists
+#   e2e       UDP to one port steered to `xdp-fwd run` (capture mode), to
+#             another passed to a kernel socket: both counts exact, the
+#             capture checked byte for byte
+#   l2fwd     `xdp-fwd run --mode l2fwd`: every frame comes back to eth1
+#   tx        a rule with action tx bounces frames back (native XDP_TX)
+#   zerocopy  what `run` is granted: with --zero-copy it starts in zero-copy
+#             mode where the driver offers it (the e2e and l2fwd parts then
+#             ran in zero-copy too) and refuses to start where it does not
+#   dmesg     the kernel logged no warning, bug or oops meanwhile
+#
+# Prints "ok - ..." / "FAIL - ..." lines and "# ..." notes to the console;
+# exits 0 when every check passed.
+
+# ZC_FLAG is empty or one word: it is left unquoted on purpose.
+# shellcheck disable=SC2086
+set -uo pipefail
+export PYTHONDONTWRITEBYTECODE=1
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+BUILD=${XF_BUILD:-$ROOT/build}
+XF=$BUILD/xdp-fwd
+XSKT=$ROOT/tests/xsk
+WORK=$(mktemp -d /tmp/xfk.XXXXXX)
+RESULTS=$WORK/results
+: >"$RESULTS"
+# shellcheck source=tests/lib.sh
+. "$ROOT/tests/lib.sh"
+
+NSG=xfk-gen
+IP_G=192.0.2.1		# eth1, in $NSG
+IP_D=192.0.2.2		# eth0, the device under test
+PORT=9999		# steered to the consumer
+PORT_K=9998		# left to the kernel
+PORT_TX=9997		# bounced by the program
+PARTS=${XF_KERNELS_ONLY:-load iproute2 bpf e2e l2fwd tx zerocopy dmesg}
+KVER=$(uname -r)
+BG=()
+
+cleanup() {
+	local p
+	for p in "${BG[@]}"; do
+		kill -KILL "$p" 2>/dev/null
+	done
+	"$XF" unload eth0 >/dev/null 2>&1
+	ip netns del "$NSG" 2>/dev/null
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# ---------------------------------------------------------------- helpers
+
+ing() {
+	ip netns exec "$NSG" "$@"
+}
+
+send() {	# send ARGS...: udp_send.py from $NSG; prints the number sent
+	timeout -k 2 60 ip netns exec "$NSG" "$PY" "$XSKT/udp_send.py" --dst "$IP_D" \
+		--timeout 45 "$@" | jget - 'd["sent"]'
+}
+
+listen() {	# listen NAME [--ns] ARGS...: udp_recv.py in the background; LPID, LOUT
+	local name=$1 pre=()
+	shift
+	if [ "${1:-}" = --ns ]; then
+		pre=(ip netns exec "$NSG")
+		shift
+	fi
+	LOUT=$WORK/$name.json
+	"${pre[@]}" "$PY" "$XSKT/udp_recv.py" --ready "$WORK/$name.ready" "$@" >"$LOUT" &
+	LPID=$!
+	BG+=("$LPID")
+	wait_file "$WORK/$name.ready"
+}
+
+stat_get() {
+	"$XF" stats eth0 --json 2>/dev/null | jget - "$1"
+}
+act_pkts() { stat_get "d['actions']['$1']['packets']"; }
+
+rule_pkts() {	# rule_pkts PORT: packets of the rule on dport PORT
+	"$XF" rule list eth0 --json 2>/dev/null |
+		jget - "[r['packets'] for r in d if r['dport'] == $1][0]"
+}
+
+wait_act() {	# wait_act ACTION N: until the program counted N frames to ACTION (20 s)
+	local _
+	for _ in $(seq 400); do
+		[ "$(act_pkts "$1")" = "$2" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+run_bg() {	# run_bg NAME ARGS...: xdp-fwd run eth0 --json ARGS in the background
+	RUN_OUT=$WORK/$1.out
+	RUN_ERR=$WORK/$1.err
+	shift
+	"$XF" run eth0 --json "$@" >"$RUN_OUT" 2>"$RUN_ERR" &
+	RUN_PID=$!
+	BG+=("$RUN_PID")
+}
+
+run_ready() {	# until the run reports its queue bound (20 s)
+	local _
+	for _ in $(seq 1000); do
+		grep -q '^queue [0-9]*: .* mode' "$RUN_ERR" 2>/dev/null && return 0
+		alive "$RUN_PID" || break
+		sleep 0.02
+	done
+	sed 's/^/#   /' "$RUN_ERR"
+	return 1
+}
+
+run_stop() {
+	kill -INT "$RUN_PID" 2>/dev/null
+	wait_for "$RUN_PID" 20
+	RUN_RC=$WRC
+}
+
+rj() {
+	jget "$RUN_OUT" "$1"
+}
+
+consumer_mode() {	# the mode status reports for the live consumer's queue (10 s)
+	local _ m
+	for _ in $(seq 20); do
+		m=$("$XF" status eth0 --json | jget - 'd["consumer"]["queues"][0]["mode"]')
+		[ "$m" != None ] && break
+		sleep 0.5
+	done
+	echo "$m"
+}
+
+setup_prog() {	# load xdp-fwd on eth0 with the rules every traffic part uses
+	"$XF" unload eth0 >/dev/null 2>&1
+	"$XF" load eth0 --mode native >/dev/null &&
+		"$XF" rule add eth0 proto udp dport $PORT action xsk >/dev/null &&
+		"$XF" rule add eth0 proto udp dport $PORT_TX action tx >/dev/null
+}
+
+# ------------------------------------------------------------------ parts
+
+part_load() {
+	local log=$WORK/load.log
+	if "$XF" -v load eth0 --mode native >"$log" 2>&1; then
+		echo "ok - load: native mode on virtio-net accepted by the verifier"
+		echo ok >>"$RESULTS"
+	else
+		echo "FAIL - load: native mode on virtio-net"
+		note "  the last 150 lines of 'xdp-fwd -v load' (the verifier log):"
+		tail -n 150 "$log" | sed 's/^/#   /'
+		echo fail >>"$RESULTS"
+		return
+	fi
+	check_eq "load: status says attached, native" \
+		"$("$XF" status eth0 --json | jget - '(d["state"], d["mode"])')" "('attached', 'native')"
+	"$XF" status eth0 | sed 's/^/# /'
+	# what status says about the kernel: the features where it reports them
+	check_eq "load: status names the kernel, and its XDP features are $FEAT_WORD" \
+		"$("$XF" status eth0 --json | jget - '(d["kernel"], d["xdp_features"] is not None,
+			d["xsk_zerocopy"])')" "('$KVER', $FEAT_KNOWN, $ZC_KNOWN)"
+	check "load: status says in words how 'run' will bind" \
+		grep -q "$([ "$FEAT_KNOWN" = True ] && echo "driver XDP features basic" ||
+			echo "XDP features unknown")" <("$XF" status eth0)
+	check "load: unload" "$XF" unload eth0
+	check_eq "load: nothing left attached" "$(ip -j link show eth0 | jget - 'd[0].get("xdp")')" None
+}
+
+part_iproute2() {
+	local obj
+	for obj in xdp_fwd xdp_drop; do
+		check "iproute2: ip link set eth0 xdpdrv obj $obj.bpf.o sec xdp" \
+			ip link set dev eth0 xdpdrv obj "$BUILD/$obj.bpf.o" sec xdp &&
+			check_eq "iproute2: $obj attached in driver mode" \
+				"$(ip -j link show eth0 | jget - 'd[0]["xdp"]["mode"]')" 1
+		check "iproute2: xdpdrv off" ip link set dev eth0 xdpdrv off
+	done
+}
+
+# bpf_suite DIR: the test_run suite of the build in DIR
+bpf_suite() {
+	local dir=$1 log n
+	log=$WORK/bpf-$(basename "$1").log
+	if timeout -k 5 600 "$dir/tests/test_prog" >"$log" 2>&1; then
+		n=$(awk '/^\[  PASSED  \]/ { n += $4 } END { print n + 0 }' "$log")
+		echo "ok - bpf: $dir/tests/test_prog: $n tests passed"
+		echo ok >>"$RESULTS"
+	else
+		echo "FAIL - bpf: $dir/tests/test_prog"
+		grep -E '^\[  (FAILED|ERROR)|^\[  PASSED' "$log" | sed 's/^/#   /'
+		grep -vE '^\[ +(RUN|OK) +\]' "$log" | tail -n 60 | sed 's/^/#   /'
+		echo fail >>"$RESULTS"
+	fi
+}
+
+part_bpf() {
+	bpf_suite "$BUILD"
+	if [ -x "$BUILD/clang19/tests/test_prog" ]; then
+		bpf_suite "$BUILD/clang19"
+	else
+		note "no clang-19 build in $BUILD/clang19; its suite is not run"
+	fi
+}
+
+part_e2e() {
+	local n=2000 m=500 s1 s2 mode=$ZC_MODE
+
+	check "e2e: load and rules" setup_prog || return
+	listen e2e-k --port $PORT_K --bind $IP_D --expect $m --timeout 60
+	run_bg e2e --mode capture --write "$WORK/e2e.pcap" --duration 120 $ZC_FLAG
+	check "e2e: run starts" run_ready || { run_stop; return; }
+	check_eq "e2e: status shows the running consumer's queue in $mode mode" \
+		"$(consumer_mode)" "$mode"
+	s1=$(send --dport $PORT --count $n --flow 1 --rate 4000)
+	s2=$(send --dport $PORT_K --count $m --flow 2 --rate 2000)
+	check_eq "e2e: all $n + $m sent" "$s1+$s2" "$n+$m"
+	wait_act xsk $n
+	sleep 0.5
+	run_stop
+	wait_for "$LPID" 30
+	check_eq "e2e: run exits 0" "$RUN_RC" 0
+	check_eq "e2e: the queue ran in $mode mode ($ZC_WHY)" \
+		"$(rj '(d["queues"][0]["mode"], d["queues"][0]["mode_reason"])')" "('$mode', '$ZC_WHY')"
+	check_eq "e2e: consumer rx_packets == $n" "$(rj 'd["rx_packets"]')" $n
+	check_eq "e2e: captured == $n, none missed" \
+		"$(rj '(d["captured"], d["capture_missed"])')" "($n, 0)"
+	check_eq "e2e: no rx_dropped, rx_ring_full" \
+		"$(rj 'sum(q["rx_dropped"] + q["rx_ring_full"] for q in d["queues"])')" 0
+	check "e2e: the capture holds seq 0..$((n - 1)) once each, in order, payloads intact" \
+		"$PY" "$XSKT/pcap_check.py" "$WORK/e2e.pcap" --port $PORT --flow 1 --count $n
+	check_eq "e2e: kernel socket got exactly $m, in order, no duplicate" \
+		"$(jget "$LOUT" '(d["received"], d["duplicates"], d["out_of_order"], d["foreign"])')" \
+		"($m, 0, 0, 0)"
+	check_eq "e2e: stats: xsk == $n, pass == $m" "$(act_pkts xsk) $(act_pkts pass)" "$n $m"
+	check_eq "e2e: rule dport $PORT counted $n" "$(rule_pkts $PORT)" $n
+	"$XF" unload eth0 >/dev/null
+}
+
+# listen_back NAME PORT N: count, on eth1, the N frames to PORT that come
+# back from eth0 with the MACs swapped
+listen_back() {
+	listen "$1" --ns --raw eth1 --port "$2" --dmac "$(ing cat /sys/class/net/eth1/address)" \
+		--smac "$(cat /sys/class/net/eth0/address)" --expect "$3" --linger 0.5 --timeout 60
+}
+
+# send_back NAME PORT N FLOW: send N frames to PORT; all must come back
+send_back() {
+	check_eq "$1: all $3 sent" "$(send --dport "$2" --count "$3" --flow "$4" --rate 2000)" "$3"
+	wait_for "$LPID" 60
+	check_eq "$1: eth1 got all $3 back, MACs swapped, in order" \
+		"$(jget "$LOUT" '(d["received"], d["duplicates"], d["out_of_order"], d["mac_bad"])')" \
+		"($3, 0, 0, 0)"
+}
+
+part_l2fwd() {
+	local n=1000
+
+	check "l2fwd: load and rules" setup_prog || return
+	listen_back l2fwd $PORT $n
+	run_bg l2fwd --mode l2fwd --duration 120 $ZC_FLAG
+	check "l2fwd: run starts" run_ready || { run_stop; return; }
+	send_back l2fwd $PORT $n 3
+	run_stop
+	check_eq "l2fwd: run exits 0" "$RUN_RC" 0
+	check_eq "l2fwd: the queue ran in $ZC_MODE mode" "$(rj 'd["queues"][0]["mode"]')" "$ZC_MODE"
+	check_eq "l2fwd: consumer rx == tx == $n" "$(rj '(d["rx_packets"], d["tx_packets"])')" "($n, $n)"
+	"$XF" unload eth0 >/dev/null
+}
+
+part_tx() {
+	local n=1000
+
+	check "tx: load and rules" setup_prog || return
+	listen_back tx $PORT_TX $n
+	send_back tx $PORT_TX $n 4
+	check_eq "tx: stats: tx == $n" "$(act_pkts tx)" $n
+	"$XF" unload eth0 >/dev/null
+}
+
+part_zerocopy() {
+	local out=$WORK/zc.out err=$WORK/zc.err rc=0
+
+	check "zerocopy: load" setup_prog || return
+	timeout -k 2 60 "$XF" run eth0 --zero-copy --duration 1 --quiet --json >"$out" 2>"$err" || rc=$?
+	if [ "$ZC_MODE" = zero-copy ]; then
+		check_eq "zerocopy: run --zero-copy starts and exits 0" "$rc" 0
+		check_eq "zerocopy: granted zero-copy" "$(jget "$out" 'd["queues"][0]["mode"]')" zero-copy
+	else
+		check_eq "zerocopy: run --zero-copy refuses to start (exit 1)" "$rc" 1
+		check "zerocopy: and says the driver does not offer zero-copy" \
+			grep -q "does not offer zero-copy" "$err"
+		sed 's/^/#   /' "$err"
+	fi
+	rc=0
+	timeout -k 2 60 "$XF" run eth0 --copy --duration 1 --quiet --json >"$out" 2>"$err" || rc=$?
+	check_eq "zerocopy: run --copy runs in copy mode" \
+		"$rc $(jget "$out" 'd["queues"][0]["mode"]')" "0 copy"
+	"$XF" unload eth0 >/dev/null
+}
+
+part_dmesg() {
+	check "dmesg: no kernel warning, bug or oops" \
+		bash -c '! dmesg | grep -E -A 20 "WARNING:|BUG:|Oops|general protection|Call Trace"'
+}
+
+# ------------------------------------------------------------------ setup
+
+setup() {
+	local mac0 mac1 ns
+	check "modules: virtio_net, veth, 8021q" modprobe -d "$XF_MODROOT" -a virtio_net veth 8021q ||
+		return 1
+	for ns in "" "$NSG"; do
+		[ -n "$ns" ] && { ip netns add "$ns" || return 1; }
+		ip ${ns:+-n "$ns"} link set lo up
+	done
+	sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+	ing sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+	ip link set eth1 netns "$NSG" || return 1
+	ing sysctl -qw net.ipv6.conf.eth1.disable_ipv6=1
+	sysctl -qw net.ipv6.conf.eth0.disable_ipv6=1
+	ip addr add $IP_D/24 dev eth0 && ip link set eth0 up &&
+		ing ip addr add $IP_G/24 dev eth1 && ing ip link set eth1 up || return 1
+	mac0=$(cat /sys/class/net/eth0/address)
+	mac1=$(ing cat /sys/class/net/eth1/address)
+	ip neigh replace $IP_G lladdr "$mac1" dev eth0 nud permanent &&
+		ing ip neigh replace $IP_D lladdr "$mac0" dev eth1 nud permanent
+}
+
+main() {
+	local passed failed part t0 t
+
+	t0=$(now)
+	echo "# kernel $KVER, $(nproc) CPUs; eth0: $(ethtool -i eth0 2>/dev/null | sed -n 's/^driver: //p')"
+	if ! setup; then
+		check "setup: namespaces, addresses, neighbours" false
+	else
+		# What the kernel reports of the driver (6.3+; unknown before)
+		# decides what status must say and which mode run must report.
+		FEAT_KNOWN=$("$XF" features eth0 --json | jget - 'd["xdp_features"] is not None')
+		ZC_KNOWN=$("$XF" features eth0 --json | jget - '(d["features"] or {}).get("xsk_zerocopy")')
+		if [ "$ZC_KNOWN" = True ]; then
+			ZC_MODE=zero-copy ZC_FLAG=--zero-copy ZC_WHY=granted
+		elif [ "$FEAT_KNOWN" = True ]; then
+			ZC_MODE=copy ZC_FLAG='' ZC_WHY=driver-reports-no-zero-copy
+		else
+			ZC_MODE=copy ZC_FLAG='' ZC_WHY=zero-copy-bind-refused
+		fi
+		FEAT_WORD=$([ "$FEAT_KNOWN" = True ] && echo reported || echo unknown)
+		note "the driver reports zero-copy AF_XDP: $([ "$ZC_MODE" = copy ] && echo no || echo yes)"
+		"$XF" features eth0 | sed 's/^/#   /'
+		for part in $PARTS; do
+			t=$(now)
+			echo "# part: $part"
+			"part_$part"
+			note "$part took $(awk "BEGIN { printf \"%.1f\", $(now) - $t }") s"
+		done
+	fi
+	read -r passed failed <<<"$(tally)"
+	note "guest took $(awk "BEGIN { printf \"%.1f\", $(now) - $t0 }") s"
+	echo "kernel $KVER: $passed passed, $failed failed"
+	[ "$failed" = 0 ] && [ "$passed" -gt 0 ]
+}
+
+main

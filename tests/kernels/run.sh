@@ -1,0 +1,308 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#
+# tests/kernels/run.sh - run the BPF and AF_XDP tests inside QEMU guests on
+# Debian's own kernels, on virtio-net NICs.
+#
+#   tests/kernels/run.sh BUILD [SERIES...]     (default SERIES: 6.1 6.12 sid)
+#
+# SERIES 6.1 and 6.12 are the newest packages of Debian 12's two kernel
+# series (linux-image-6.1.0-NN-amd64-unsigned, linux-image-6.12.NNN+deb12-
+# amd64-unsigned), fetched with `apt-get download`; sid is Debian unstable's
+# newest kernel (linux-binary-* and linux-modules-*), fetched with curl from
+# the archive after checking the archive's signature and the checksums the
+# way apt does.  Each is unpacked into BUILD/kernels (kept for the next run)
+# and booted under QEMU (TCG: KVM does not work on this machine) with a
+# busybox initramfs (tests/kernels/init.sh) that mounts this machine's root
+# read-only over 9p and chroots into it.  The guest therefore runs the
+# binaries in BUILD, the ones the host just built and tested, and
+# tests/kernels/guest.sh does the testing.
+#
+# The guest has two virtio-net NICs on one QEMU hub, eth0 and eth1, which see
+# each other's frames and nothing else: no frame leaves QEMU.  They are
+# modern-only virtio devices with VIRTIO_F_ACCESS_PLATFORM
+# (disable-legacy=on,iommu_platform=on): virtio-net offers zero-copy AF_XDP
+# only on such devices, in kernels that have it (sid's; not 6.1 or 6.12).
+#
+# Prints the guest's "ok"/"FAIL" lines as they come, and last
+# "kernels: NAME: N passed, M failed" per kernel.  Exit 0 when every kernel
+# passed, 1 otherwise (a verifier rejection, a failed check, a guest that did
+# not finish in time), 77 when QEMU cannot run here.
+#
+#   XF_KERNEL_PKGS="name ..."  exact kernels instead of the newest of each
+#                              series: bookworm package names, or sid-VERSION
+#   XF_QEMU_TIMEOUT=S          seconds one guest may run (default 1200)
+#   XF_QEMU_NIC_OPTS=OPTS      the -device options of both virtio-net NICs
+#                              instead of the default above
+#   XF_KERNELS_ONLY="bpf ..."  run only these parts in the guest (guest.sh)
+#   XF_DEBIAN_MIRROR=URL       the archive for sid (http://deb.debian.org/debian)
+
+set -uo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+BUILD=$(cd "${1:?usage: run.sh BUILD [SERIES...]}" && pwd) || exit 1
+shift
+SERIES=("$@")
+[ ${#SERIES[@]} -eq 0 ] && SERIES=(6.1 6.12 sid)
+CACHE=$BUILD/kernels
+TIMEOUT=${XF_QEMU_TIMEOUT:-1200}
+QEMU=qemu-system-x86_64
+MIRROR=${XF_DEBIAN_MIRROR:-http://deb.debian.org/debian}
+KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
+
+die() {
+	echo "kernels: $*" >&2
+	exit 1
+}
+
+for t in "$QEMU" busybox depmod apt-get dpkg-deb xz curl gpgv; do
+	command -v "$t" >/dev/null || { echo "kernels: $t missing (scripts/install-deps.sh)" >&2; exit 77; }
+done
+[ "$(id -u)" -eq 0 ] || { echo "kernels: needs root (apt-get download, 9p export of /)" >&2; exit 77; }
+if [ ! -x "$BUILD/xdp-fwd" ] || [ ! -x "$BUILD/tests/test_prog" ]; then
+	die "build $BUILD/xdp-fwd and $BUILD/tests/test_prog first (make check-kernels does)"
+fi
+
+# series_regex SERIES: the package names of one bookworm kernel series.
+series_regex() {
+	case $1 in
+	6.1) echo '^linux-image-6\.1\.0-[0-9]+-amd64-unsigned$' ;;
+	6.12) echo '^linux-image-6\.12\.[0-9]+\+deb12-amd64-unsigned$' ;;
+	*) return 1 ;;
+	esac
+}
+
+APT_UPDATED=
+apt_update_once() {
+	[ -n "$APT_UPDATED" ] && return
+	apt-get update -qq >/dev/null 2>&1 || true
+	APT_UPDATED=1
+}
+
+# resolve SERIES: the name of the newest kernel of SERIES: a bookworm
+# package name, or sid-VERSION for Debian unstable's newest kernel.
+resolve() {
+	local re p
+	if [ "$1" = sid ]; then
+		sid_index || return 1
+		p=$(grep -oE '^Package: linux-binary-[0-9][^ ]*-amd64$' "$CACHE/sid/Packages" |
+			grep -vE -- '-(rt|cloud)-amd64$' | sed 's/^Package: linux-binary-//; s/-amd64$//' | sort -V | tail -n 1)
+		[ -n "$p" ] && echo "sid-$p"
+		return
+	fi
+	re=$(series_regex "$1") || die "unknown kernel series '$1' (known: 6.1 6.12 sid)"
+	p=$(apt-cache pkgnames linux-image-6 | grep -E "$re" | sort -V | tail -n 1)
+	if [ -z "$p" ]; then
+		apt_update_once
+		p=$(apt-cache pkgnames linux-image-6 | grep -E "$re" | sort -V | tail -n 1)
+	fi
+	echo "$p"
+}
+
+# sid_index: CACHE/sid/Packages, unstable's amd64 package index, checked
+# the way apt checks it: InRelease signed by a Debian archive key, the index
+# matching the SHA256 InRelease gives.  Fetched afresh once per run.
+SID_FETCHED=
+sid_index() {
+	local d=$CACHE/sid sum
+	[ -n "$SID_FETCHED" ] && return
+	mkdir -p "$d"
+	rm -f "$d/InRelease" "$d/Release" "$d/Packages" "$d/Packages.xz"
+	curl -fsS -m 120 -o "$d/InRelease" "$MIRROR/dists/sid/InRelease" || return 1
+	if ! gpgv --keyring "$KEYRING" --output "$d/Release" "$d/InRelease" 2>"$d/gpgv.log"; then
+		echo "kernels: sid's InRelease did not verify:" >&2
+		cat "$d/gpgv.log" >&2
+		return 1
+	fi
+	sum=$(awk '/^SHA256:/ { s = 1; next } /^[^ ]/ { s = 0 }
+		s && $3 == "main/binary-amd64/Packages.xz" { print $1 }' "$d/Release")
+	curl -fsS -m 300 -o "$d/Packages.xz" "$MIRROR/dists/sid/main/binary-amd64/Packages.xz" ||
+		return 1
+	echo "$sum  $d/Packages.xz" | sha256sum -c --quiet - ||
+		{ echo "kernels: sid's Packages.xz does not match its InRelease" >&2; return 1; }
+	xz -dc "$d/Packages.xz" >"$d/Packages"
+	SID_FETCHED=1
+}
+
+# sid_deb PKG DIR: download PKG from unstable into DIR, checked against the
+# index's SHA256
+sid_deb() {
+	local pkg=$1 dir=$2 file sum
+	read -r file sum < <(awk -v p="$pkg" '
+		/^Package: / { cur = $2 }
+		cur == p && /^Filename: / { f = $2 }
+		cur == p && /^SHA256: / { s = $2 }
+		/^$/ { if (f != "" && s != "") { print f, s; exit } cur = "" }' "$CACHE/sid/Packages")
+	[ -n "$file" ] || { echo "kernels: $pkg is not in sid" >&2; return 1; }
+	curl -fsS -m 600 -o "$dir/$(basename "$file")" "$MIRROR/$file" &&
+		echo "$sum  $dir/$(basename "$file")" | sha256sum -c --quiet -
+}
+
+# fetch NAME: CACHE/NAME/root holds the unpacked kernel, with the
+# modules.dep that Debian's postinst would have made.
+fetch() {
+	local name=$1 dir=$CACHE/$1 deb ver
+	[ -f "$dir/.ready" ] && return
+	rm -rf "$dir"
+	mkdir -p "$dir/root"
+	case $name in
+	sid-*)
+		ver=${name#sid-}
+		if ! sid_index || ! sid_deb "linux-binary-$ver-amd64" "$dir" ||
+			! sid_deb "linux-modules-$ver-amd64" "$dir"; then
+			die "cannot download $name"
+		fi
+		;;
+	*)
+		(cd "$dir" && apt-get download -q "$name" >/dev/null 2>&1) ||
+			{ apt_update_once; (cd "$dir" && apt-get download -q "$name" >/dev/null); } ||
+			die "cannot download $name"
+		;;
+	esac
+	for deb in "$dir"/*.deb; do
+		dpkg-deb -x "$deb" "$dir/root" || die "cannot unpack $deb"
+		rm -f "$deb"
+	done
+	depmod -b "$(modbase "$dir")" "$(kver "$dir")" || die "depmod failed for $name"
+	touch "$dir/.ready"
+}
+
+# modbase DIR: the directory holding lib/modules/VER in an unpacked kernel
+# package (newer packages put the modules under usr/); kver DIR: VER;
+# vmlinuz DIR: the kernel image.
+modbase() {
+	if [ -d "$1/root/lib/modules" ]; then echo "$1/root"; else echo "$1/root/usr"; fi
+}
+kver() {
+	ls "$(modbase "$1")/lib/modules"
+}
+vmlinuz() {
+	local b
+	b=$(modbase "$1")
+	ls "$1"/root/boot/vmlinuz-* "$b/lib/modules/$(kver "$1")/vmlinuz" 2>/dev/null | head -n 1
+}
+
+# mod_order MODROOT VER MOD...: the module files (relative to the modules
+# directory) to insmod for MODs, dependencies first, builtins left out.
+mod_order() {
+	local base=$1/lib/modules/$2 builtin=/dev/null
+	shift 2
+	[ -f "$base/modules.builtin" ] && builtin=$base/modules.builtin
+	awk -v want="$*" '
+		function modname(path,    n) {
+			n = path; sub(/.*\//, "", n); sub(/\.ko(\.xz|\.zst|\.gz)?:?$/, "", n)
+			gsub(/-/, "_", n)
+			return n
+		}
+		FILENAME !~ /modules\.dep$/ { builtin[modname($0)] = 1; next }
+		{
+			name = modname($1)
+			file[name] = $1; sub(/:$/, "", file[name])
+			deps[name] = ""
+			for (i = 2; i <= NF; i++) deps[name] = deps[name] " " modname($i)
+		}
+		function visit(m,    d, k, i) {
+			if (m in done || m in builtin) return
+			done[m] = 1
+			k = split(deps[m], d, " ")
+			for (i = k; i >= 1; i--) visit(d[i])
+			print file[m]
+		}
+		END {
+			n = split(want, w, " ")
+			for (i = 1; i <= n; i++) {
+				if (w[i] in builtin) continue
+				# not a module: built in (packages without modules.builtin)
+				if (!(w[i] in file)) continue
+				visit(w[i])
+			}
+	}' "$builtin" "$base/modules.dep"
+}
+
+# initramfs PKG OUT: OUT/initrd.gz for PKG's kernel.
+initramfs() {
+	local modroot out=$2 ver dir m
+	modroot=$(modbase "$CACHE/$1")
+	ver=$(kver "$CACHE/$1")
+	dir=$out/initrd
+	rm -rf "$dir"
+	mkdir -p "$dir"/{bin,lib,proc,sys,dev,host}
+	cp "$(command -v busybox)" "$dir/bin/busybox"
+	install -m 0755 "$HERE/init.sh" "$dir/init"
+	# What the 9p root needs before the chroot; the rest is modprobed
+	# from the guest (guest.sh) with the package's own modules.
+	mod_order "$modroot" "$ver" virtio_pci 9pnet_virtio 9p >"$out/modules.list" ||
+		die "cannot resolve the modules of $1"
+	: >"$dir/modules"
+	while read -r m; do
+		case $m in
+		*.xz) xz -dc "$modroot/lib/modules/$ver/$m" >"$dir/lib/$(basename "${m%.xz}")" ;;
+		*) cp "$modroot/lib/modules/$ver/$m" "$dir/lib/" ;;
+		esac
+		basename "${m%.xz}" >>"$dir/modules"
+	done <"$out/modules.list"
+	printf 'XF_ROOT=%q\nXF_OUT=%q\nXF_MODROOT=%q\nXF_KERNELS_ONLY=%q\n' \
+		"$ROOT" "$out" "$modroot" "${XF_KERNELS_ONLY:-}" >"$dir/xf.conf"
+	(cd "$dir" && find . | busybox cpio -o -H newc 2>/dev/null | gzip -1) >"$out/initrd.gz"
+}
+
+# boot PKG OUT: run the guest; its console goes to OUT/console.log, the
+# test lines of it to stdout, its exit status to OUT/rc.
+boot() {
+	local pkg=$1 out=$2 kernel nic=${XF_QEMU_NIC_OPTS-disable-legacy=on,iommu_platform=on}
+	kernel=$(vmlinuz "$CACHE/$pkg")
+	rm -f "$out/rc"
+	timeout --foreground -k 10 "$TIMEOUT" "$QEMU" \
+		-accel tcg -cpu max -smp 2 -m 2048 \
+		-nographic -no-reboot -nodefaults -serial stdio \
+		-kernel "$kernel" -initrd "$out/initrd.gz" \
+		-append "console=ttyS0 quiet panic=-1 net.ifnames=0" \
+		-virtfs local,path=/,mount_tag=host,security_model=none,readonly=on,multidevs=remap \
+		-virtfs "local,path=$out,mount_tag=out,security_model=none" \
+		-netdev hubport,id=n0,hubid=0 \
+		-device "virtio-net-pci,romfile=,netdev=n0,mac=52:54:00:78:66:00${nic:+,$nic}" \
+		-netdev hubport,id=n1,hubid=0 \
+		-device "virtio-net-pci,romfile=,netdev=n1,mac=52:54:00:78:66:01${nic:+,$nic}" \
+		</dev/null 2>&1 | sed -u 's/\r$//' | tee "$out/console.log" |
+		grep --line-buffered -E '^(ok - |FAIL - |# |#   |kernel )' 
+}
+
+pkgs=()
+if [ -n "${XF_KERNEL_PKGS:-}" ]; then
+	read -r -a pkgs <<<"$XF_KERNEL_PKGS"
+else
+	for s in "${SERIES[@]}"; do
+		p=$(resolve "$s")
+		[ -n "$p" ] || die "no Debian kernel of series $s found"
+		pkgs+=("$p")
+	done
+fi
+
+total_fail=0
+summary=()
+for pkg in "${pkgs[@]}"; do
+	echo "# kernel package $pkg"
+	fetch "$pkg"
+	out=$CACHE/run-$pkg
+	mkdir -p "$out"
+	rm -f "$out"/*.log "$out"/rc "$out"/*.json
+	initramfs "$pkg" "$out"
+	t0=$(date +%s)
+	boot "$pkg" "$out"
+	t1=$(date +%s)
+	rc=$(cat "$out/rc" 2>/dev/null || echo none)
+	pass=$(grep -c '^ok - ' "$out/console.log")
+	fail=$(grep -c '^FAIL - ' "$out/console.log")
+	if [ "$rc" != 0 ]; then
+		if [ "$rc" = none ]; then
+			echo "FAIL - $pkg: the guest did not finish (timeout ${TIMEOUT}s or crash); its console's end:"
+			grep -v '^\(ok\|FAIL\) - ' "$out/console.log" | tail -n 40 | sed 's/^/#   /'
+		fi
+		[ "$fail" -eq 0 ] && fail=1
+	fi
+	summary+=("kernels: $pkg: $pass passed, $fail failed ($((t1 - t0)) s)")
+	total_fail=$((total_fail + fail))
+done
+printf '%s\n' "${summary[@]}"
+[ "$total_fail" -eq 0 ]
