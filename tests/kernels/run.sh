@@ -39,9 +39,13 @@
 
 set -uo pipefail
 
-HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-ROOT=$(cd "$HERE/../.." && pwd)
-BUILD=$(cd "${1:?usage: run.sh BUILD [SERIES...]}" && pwd) || exit 1
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
+ROOT=$(cd "$HERE/../.." && pwd -P)
+BUILD=$(cd "${1:?usage: run.sh BUILD [SERIES...]}" && pwd -P) || exit 1
+case $BUILD/ in
+"$ROOT"/*) BUILD_SHARE= ;;	# inside the project's share
+*) BUILD_SHARE=1 ;;
+esac
 shift
 SERIES=("$@")
 [ ${#SERIES[@]} -eq 0 ] && SERIES=(6.1 6.12 sid)
@@ -242,8 +246,8 @@ initramfs() {
 		esac
 		basename "${m%.xz}" >>"$dir/modules"
 	done <"$out/modules.list"
-	printf 'XF_ROOT=%q\nXF_OUT=%q\nXF_MODROOT=%q\nXF_KERNELS_ONLY=%q\n' \
-		"$ROOT" "$out" "$modroot" "${XF_KERNELS_ONLY:-}" >"$dir/xf.conf"
+	printf 'XF_ROOT=%q\nXF_BUILD=%q\nXF_BUILD_SHARE=%q\nXF_OUT=%q\nXF_MODROOT=%q\nXF_KERNELS_ONLY=%q\n' \
+		"$ROOT" "$BUILD" "$BUILD_SHARE" "$out" "$modroot" "${XF_KERNELS_ONLY:-}" >"$dir/xf.conf"
 	(cd "$dir" && find . | busybox cpio -o -H newc 2>/dev/null | gzip -1) >"$out/initrd.gz"
 }
 
@@ -259,6 +263,8 @@ boot() {
 		-kernel "$kernel" -initrd "$out/initrd.gz" \
 		-append "console=ttyS0 quiet panic=-1 net.ifnames=0" \
 		-virtfs local,path=/,mount_tag=host,security_model=none,readonly=on,multidevs=remap \
+		-virtfs "local,path=$ROOT,mount_tag=proj,security_model=none,readonly=on,multidevs=remap" \
+		${BUILD_SHARE:+-virtfs "local,path=$BUILD,mount_tag=build,security_model=none,readonly=on,multidevs=remap"} \
 		-virtfs "local,path=$out,mount_tag=out,security_model=none" \
 		-netdev hubport,id=n0,hubid=0 \
 		-device "virtio-net-pci,romfile=,netdev=n0,mac=52:54:00:78:66:00${nic:+,$nic}" \
