@@ -268,8 +268,10 @@ static const char *bind_hint(int err)
 	case EOPNOTSUPP:
 		return "the driver does not offer zero-copy AF_XDP on this device";
 	case EINVAL:
-		return "queue out of range, or the frame size does not suit the driver "
-		       "(ixgbe zero-copy needs the MTU to fit in the frame)";
+		return "the queue is out of range, or the driver cannot set the socket up "
+		       "on this device (zero-copy: ixgbe needs the MTU to fit in the frame; "
+		       "virtio-net needs a device with VIRTIO_F_ACCESS_PLATFORM, QEMU's "
+		       "iommu_platform=on, even where it reports zero-copy)";
 	case EBUSY:
 		return "another AF_XDP socket is bound to this queue";
 	case ENOMEM:

@@ -27,6 +27,9 @@
 #   zerocopy  what `run` is granted: with --zero-copy it starts in zero-copy
 #             mode where the driver offers it (the e2e and l2fwd parts then
 #             ran in zero-copy too) and refuses to start where it does not
+#   zcplain   eth2, a virtio-net device without VIRTIO_F_ACCESS_PLATFORM:
+#             zero-copy cannot bind there, whatever the driver reports; run
+#             falls back to copy and says why, --zero-copy refuses
 #   dmesg     the kernel logged no warning, bug or oops meanwhile
 #
 # Prints "ok - ..." / "FAIL - ..." lines and "# ..." notes to the console;
@@ -54,7 +57,7 @@ IP_D=192.0.2.2		# eth0, the device under test
 PORT=9999		# steered to the consumer
 PORT_K=9998		# left to the kernel
 PORT_TX=9997		# bounced by the program
-PARTS=${XF_KERNELS_ONLY:-load iproute2 bpf e2e l2fwd tx zerocopy dmesg}
+PARTS=${XF_KERNELS_ONLY:-load iproute2 bpf e2e l2fwd tx zerocopy zcplain dmesg}
 KVER=$(uname -r)
 BG=()
 
@@ -305,6 +308,7 @@ part_zerocopy() {
 	check "zerocopy: load" setup_prog || return
 	timeout -k 2 60 "$XF" run eth0 --zero-copy --duration 1 --quiet --json >"$out" 2>"$err" || rc=$?
 	if [ "$ZC_MODE" = zero-copy ]; then
+		[ "$rc" = 0 ] || sed 's/^/#   /' "$err"
 		check_eq "zerocopy: run --zero-copy starts and exits 0" "$rc" 0
 		check_eq "zerocopy: granted zero-copy" "$(jget "$out" 'd["queues"][0]["mode"]')" zero-copy
 	else
@@ -318,6 +322,38 @@ part_zerocopy() {
 	check_eq "zerocopy: run --copy runs in copy mode" \
 		"$rc $(jget "$out" 'd["queues"][0]["mode"]')" "0 copy"
 	"$XF" unload eth0 >/dev/null
+}
+
+# eth2 is QEMU's default virtio-net device (no VIRTIO_F_ACCESS_PLATFORM),
+# alone on its hub: whatever the driver reports, zero-copy cannot bind
+# there, and run must say so and fall back.
+part_zcplain() {
+	local out=$WORK/zp.out err=$WORK/zp.err rc=0 why
+
+	# tried and refused where the kernel reports zero-copy or nothing; not
+	# tried where it reports none
+	if [ "$(eth2_feature xsk_zerocopy)" = False ]; then
+		why=driver-reports-no-zero-copy
+	else
+		why=zero-copy-bind-refused
+	fi
+	note "eth2's driver reports zero-copy: $(eth2_feature xsk_zerocopy) (None: not reported)"
+	check "zcplain: load on eth2" "$XF" load eth2 --mode native || return
+	timeout -k 2 60 "$XF" run eth2 --duration 1 --quiet --json >"$out" 2>"$err" || rc=$?
+	check_eq "zcplain: run on eth2 falls back to copy mode ($why)" \
+		"$rc $(jget "$out" '(d["queues"][0]["mode"], d["queues"][0]["mode_reason"])')" \
+		"0 ('copy', '$why')"
+	sed 's/^/#   /' "$err"
+	rc=0
+	timeout -k 2 60 "$XF" run eth2 --zero-copy --duration 1 --quiet >"$out" 2>"$err" || rc=$?
+	check_eq "zcplain: run --zero-copy on eth2 refuses to start (exit 1)" "$rc" 1
+	check "zcplain: and names zero-copy as the reason" grep -q "zero-copy" "$err"
+	sed 's/^/#   /' "$err"
+	"$XF" unload eth2 >/dev/null
+}
+
+eth2_feature() {	# eth2_feature KEY: features.KEY of features --json (None: unknown)
+	"$XF" features eth2 --json | jget - "(d['features'] or {}).get('$1')"
 }
 
 part_dmesg() {
@@ -340,6 +376,8 @@ setup() {
 	ip link set eth1 netns "$NSG" || return 1
 	ing sysctl -qw net.ipv6.conf.eth1.disable_ipv6=1
 	sysctl -qw net.ipv6.conf.eth0.disable_ipv6=1
+	ip link set eth2 up || return 1
+	sysctl -qw net.ipv6.conf.eth2.disable_ipv6=1
 	ip addr add $IP_D/24 dev eth0 && ip link set eth0 up &&
 		ing ip addr add $IP_G/24 dev eth1 && ing ip link set eth1 up || return 1
 	mac0=$(cat /sys/class/net/eth0/address)
