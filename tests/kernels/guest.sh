@@ -67,6 +67,7 @@ cleanup() {
 		kill -KILL "$p" 2>/dev/null
 	done
 	"$XF" unload eth0 >/dev/null 2>&1
+	"$XF" unload eth2 >/dev/null 2>&1
 	ip netns del "$NSG" 2>/dev/null
 	rm -rf "$WORK"
 }

@@ -112,8 +112,19 @@ resolve() {
 # matching the SHA256 InRelease gives.  Fetched afresh once per run.
 SID_FETCHED=
 sid_index() {
-	local d=$CACHE/sid sum
+	local try
 	[ -n "$SID_FETCHED" ] && return
+	# a mirror caught between updating InRelease and the index fails the
+	# check: try again a little later
+	for try in 1 2 3; do
+		sid_index_once && { SID_FETCHED=1; return 0; }
+		[ $try -lt 3 ] && sleep 20
+	done
+	return 1
+}
+
+sid_index_once() {
+	local d=$CACHE/sid sum
 	mkdir -p "$d"
 	rm -f "$d/InRelease" "$d/Release" "$d/Packages" "$d/Packages.xz"
 	curl -fsS -m 120 -o "$d/InRelease" "$MIRROR/dists/sid/InRelease" || return 1
@@ -129,7 +140,6 @@ sid_index() {
 	echo "$sum  $d/Packages.xz" | sha256sum -c --quiet - ||
 		{ echo "kernels: sid's Packages.xz does not match its InRelease" >&2; return 1; }
 	xz -dc "$d/Packages.xz" >"$d/Packages"
-	SID_FETCHED=1
 }
 
 # sid_deb PKG DIR: download PKG from unstable into DIR, checked against the
@@ -284,6 +294,10 @@ if [ -n "${XF_KERNEL_PKGS:-}" ]; then
 	read -r -a pkgs <<<"$XF_KERNEL_PKGS"
 else
 	for s in "${SERIES[@]}"; do
+		# fetched here, not in resolve's subshell, so that it is fetched once
+		if [ "$s" = sid ] && ! sid_index; then
+			die "cannot fetch Debian unstable's package index from $MIRROR"
+		fi
 		p=$(resolve "$s")
 		[ -n "$p" ] || die "no Debian kernel of series $s found"
 		pkgs+=("$p")
