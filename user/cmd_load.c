@@ -235,7 +235,7 @@ static void status_print(const struct status *st, struct jw *w)
 			if (st->xf.flags & (1ULL << b))
 				printf(" %s", xf_xdp_feature_name(b));
 		printf("; 'run' %s\n", st->xf.flags & XF_NETDEV_XDP_ACT_XSK_ZEROCOPY
-		       ? "binds in zero-copy mode"
+		       ? "tries zero-copy (reported; the bind decides, copy is the fallback)"
 		       : "binds in copy mode (no zero-copy AF_XDP)");
 	} else {
 		printf("XDP features unknown: %s; 'run' tries zero-copy and falls back "
@@ -274,7 +274,7 @@ int do_status(int argc, char **argv)
 			       "program is attached, replaced by another or detached, the mode, the\n"
 			       "program id, the rule and shape counts and the policy; the kernel,\n"
 			       "the driver's XDP features where the kernel reports them (Linux 6.3+)\n"
-			       "and so whether 'run' will get zero-copy AF_XDP; and the running\n"
+			       "and so whether 'run' will try zero-copy AF_XDP; and the running\n"
 			       "'xdp-fwd run' on it, with the mode each of its queues was granted.\n"
 			       "  -j, --json   one JSON object per interface, one per line\n");
 			return XF_EXIT_OK;
