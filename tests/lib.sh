@@ -19,6 +19,15 @@
 #   wait_file PATH         wait (5 s at most) for PATH to appear
 #   jget FILE EXPR         EXPR over d = the JSON object on FILE's last line
 #                          ("-": stdin); "None" when there is none
+#
+# `xdp-fwd run` in the background, on $RUN_IFACE with $XF (the caller sets
+# both, and an array BG that collects background pids):
+#   run_bg NAME ARGS...    start `xdp-fwd run $RUN_IFACE --json ARGS`; sets
+#                          RUN_PID, RUN_OUT (stdout), RUN_ERR (stderr)
+#   run_ready NQ           wait ($RUN_READY_S s, default 5) until it reports NQ
+#                          bound queues
+#   run_stop               SIGINT, wait ($RUN_STOP_S s, default 10); RUN_RC
+#   rj EXPR                jget over its JSON summary
 
 # Functions run through check look unreachable to shellcheck; WRC is for
 # the caller.
@@ -112,4 +121,35 @@ except Exception:
     v = None
 print(v)
 ' "$@" 2>/dev/null
+}
+
+run_bg() {
+	RUN_OUT=$WORK/$1.json
+	RUN_ERR=$WORK/$1.err
+	shift
+	"$XF" run "$RUN_IFACE" --json "$@" >"$RUN_OUT" 2>"$RUN_ERR" &
+	RUN_PID=$!
+	BG+=("$RUN_PID")
+}
+
+run_ready() {
+	local _
+	for _ in $(seq $((${RUN_READY_S:-5} * 50))); do
+		[ "$(grep -c '^queue [0-9]*: .* mode' "$RUN_ERR" 2>/dev/null)" -ge "$1" ] && return 0
+		alive "$RUN_PID" || break
+		sleep 0.02
+	done
+	echo "#   run not ready; its stderr:"
+	sed 's/^/#   /' "$RUN_ERR"
+	return 1
+}
+
+run_stop() {
+	kill -INT "$RUN_PID" 2>/dev/null
+	wait_for "$RUN_PID" "${RUN_STOP_S:-10}"
+	RUN_RC=$WRC
+}
+
+rj() {
+	jget "$RUN_OUT" "$1"
 }

@@ -40,7 +40,9 @@ ROOT=$(cd "$HERE/../.." && pwd)
 XF=${XDP_FWD:-$ROOT/build/xdp-fwd}
 PY=/usr/bin/python3
 export PYTHONDONTWRITEBYTECODE=1
-# check, check_eq, note, now, fcmp, alive, wait_for, wait_file, jget
+# check, check_eq, note, now, fcmp, alive, wait_for, wait_file, jget, and
+# run_bg, run_ready, run_stop, rj on b0
+RUN_IFACE=b0
 # shellcheck source=tests/lib.sh
 . "$ROOT/tests/lib.sh"
 
@@ -118,41 +120,6 @@ rule_pkts() {
 setup_prog() {
 	"$XF" load b0 >/dev/null &&
 		"$XF" rule add b0 proto udp dport $PORT action xsk >/dev/null
-}
-
-# run_bg NAME ARGS...: start `xdp-fwd run b0 --json ARGS` in the background;
-# sets RUN_PID, RUN_OUT (stdout), RUN_ERR (stderr)
-run_bg() {
-	RUN_OUT=$WORK/$1.json
-	RUN_ERR=$WORK/$1.err
-	shift
-	"$XF" run b0 --json "$@" >"$RUN_OUT" 2>"$RUN_ERR" &
-	RUN_PID=$!
-	BG+=("$RUN_PID")
-}
-
-# run_ready NQ: wait (5 s at most) until the run reports NQ bound queues
-run_ready() {
-	local _
-	for _ in $(seq 250); do
-		[ "$(grep -c '^queue [0-9]*: .* mode' "$RUN_ERR" 2>/dev/null)" -ge "$1" ] && return 0
-		alive "$RUN_PID" || break
-		sleep 0.02
-	done
-	echo "#   run not ready; its stderr:"
-	sed 's/^/#   /' "$RUN_ERR"
-	return 1
-}
-
-# run_stop: SIGINT, wait for the exit (10 s at most); RUN_RC
-run_stop() {
-	kill -INT "$RUN_PID" 2>/dev/null
-	wait_for "$RUN_PID" 10
-	RUN_RC=$WRC
-}
-
-rj() {
-	jget "$RUN_OUT" "$1"
 }
 
 # listen NAME ARGS...: udp_recv.py in B in the background; LPID, LOUT
