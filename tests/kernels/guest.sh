@@ -48,6 +48,9 @@ XSKT=$ROOT/tests/xsk
 WORK=$(mktemp -d /tmp/xfk.XXXXXX)
 RESULTS=$WORK/results
 : >"$RESULTS"
+RUN_IFACE=eth0		# for lib.sh's run_bg, run_ready, run_stop, rj
+RUN_READY_S=20		# TCG is slow
+RUN_STOP_S=20
 # shellcheck source=tests/lib.sh
 . "$ROOT/tests/lib.sh"
 
@@ -117,36 +120,6 @@ wait_act() {	# wait_act ACTION N: until the program counted N frames to ACTION (
 	return 1
 }
 
-run_bg() {	# run_bg NAME ARGS...: xdp-fwd run eth0 --json ARGS in the background
-	RUN_OUT=$WORK/$1.out
-	RUN_ERR=$WORK/$1.err
-	shift
-	"$XF" run eth0 --json "$@" >"$RUN_OUT" 2>"$RUN_ERR" &
-	RUN_PID=$!
-	BG+=("$RUN_PID")
-}
-
-run_ready() {	# until the run reports its queue bound (20 s)
-	local _
-	for _ in $(seq 1000); do
-		grep -q '^queue [0-9]*: .* mode' "$RUN_ERR" 2>/dev/null && return 0
-		alive "$RUN_PID" || break
-		sleep 0.02
-	done
-	sed 's/^/#   /' "$RUN_ERR"
-	return 1
-}
-
-run_stop() {
-	kill -INT "$RUN_PID" 2>/dev/null
-	wait_for "$RUN_PID" 20
-	RUN_RC=$WRC
-}
-
-rj() {
-	jget "$RUN_OUT" "$1"
-}
-
 consumer_mode() {	# the mode status reports for the live consumer's queue (10 s)
 	local _ m
 	for _ in $(seq 20); do
@@ -190,6 +163,28 @@ part_load() {
 			echo "XDP features unknown")" <("$XF" status eth0)
 	check "load: unload" "$XF" unload eth0
 	check_eq "load: nothing left attached" "$(ip -j link show eth0 | jget - 'd[0].get("xdp")')" None
+	load_no_native
+}
+
+# load_no_native: native mode on lo, which has no native XDP, is refused
+# with the way out named: up front from the XDP features where the kernel
+# reports them, by the attach where it does not; nothing is left behind.
+load_no_native() {
+	local rc=0 err=$WORK/lo.err
+	"$XF" load lo --mode native >/dev/null 2>"$err" || rc=$?
+	check_eq "load: native mode on lo refused (exit 1)" "$rc" 1
+	check "load: ... pointing to --mode skb" grep -q -- "--mode skb" "$err"
+	if [ "$FEAT_KNOWN" = True ]; then
+		check "load: ... before loading, from the kernel's XDP features" \
+			grep -q "the kernel's XDP features say so" "$err"
+	else
+		check "load: ... when the attach fails (no XDP features here)" \
+			grep -q "cannot attach to lo" "$err"
+	fi
+	sed 's/^/#   /' "$err"
+	check_eq "load: ... nothing attached to lo, no pins" \
+		"$(ip -j link show lo | jget - 'd[0].get("xdp")') $([ -e /sys/fs/bpf/xdp-fwd/lo ] && echo pins)" \
+		"None "
 }
 
 part_iproute2() {
@@ -234,7 +229,7 @@ part_e2e() {
 	check "e2e: load and rules" setup_prog || return
 	listen e2e-k --port $PORT_K --bind $IP_D --expect $m --timeout 60
 	run_bg e2e --mode capture --write "$WORK/e2e.pcap" --duration 120 $ZC_FLAG
-	check "e2e: run starts" run_ready || { run_stop; return; }
+	check "e2e: run starts" run_ready 1 || { run_stop; return; }
 	check_eq "e2e: status shows the running consumer's queue in $mode mode" \
 		"$(consumer_mode)" "$mode"
 	s1=$(send --dport $PORT --count $n --flow 1 --rate 4000)
@@ -284,7 +279,7 @@ part_l2fwd() {
 	check "l2fwd: load and rules" setup_prog || return
 	listen_back l2fwd $PORT $n
 	run_bg l2fwd --mode l2fwd --duration 120 $ZC_FLAG
-	check "l2fwd: run starts" run_ready || { run_stop; return; }
+	check "l2fwd: run starts" run_ready 1 || { run_stop; return; }
 	send_back l2fwd $PORT $n 3
 	run_stop
 	check_eq "l2fwd: run exits 0" "$RUN_RC" 0
