@@ -21,53 +21,31 @@
 #ifndef SO_BUSY_POLL_BUDGET
 #define SO_BUSY_POLL_BUDGET 70
 #endif
-#define XF_BIND_RETRY_MS 2000
-#define XF_IDLE_YIELDS 64	/* empty polls of the RX ring before sleeping */	/* EBUSY: the previous socket's teardown is async */
+#define XF_BIND_RETRY_MS 2000	/* EBUSY: the previous socket's teardown is async */
 
+/* A frame back to the free pool; a full pool means the counts are broken. */
 static void pool_put(struct xf_queue *q, __u64 addr)
 {
-	q->pool[q->npool++] = addr;
+	if (!xf_pool_put(&q->pool, xf_frame_base(addr, q->cfg->frame_size)))
+		q->err = XF_QERR_ACCOUNTING;
 }
 
 /* Move free frames to the fill ring, as many as fit, in one reservation. */
 static void refill(struct xf_queue *q)
 {
-	__u32 n = q->npool, idx, got;
-
-	if (!n)
-		return;
-	got = xsk_ring_prod__reserve(&q->fq, n, &idx);
-	if (!got) {
-		n = xsk_prod_nb_free(&q->fq, n);
-		if (!n)
-			return;
-		got = xsk_ring_prod__reserve(&q->fq, n, &idx);
-		if (!got)
-			return;
-	}
-	for (__u32 i = 0; i < got; i++)
-		*xsk_ring_prod__fill_addr(&q->fq, idx + i) = q->pool[--q->npool];
-	xsk_ring_prod__submit(&q->fq, got);
-	q->fq_out += got;
+	q->fq_out += xf_ring_refill(&q->fq, &q->pool);
 }
 
 static void kick_tx(struct xf_queue *q);
 
 static void drain_completions(struct xf_queue *q)
 {
-	__u32 idx, n;
-
 	if (!q->tx_out)
 		return;
 	/* copy mode sends at most 32 frames per kick: keep kicking while any wait */
 	kick_tx(q);
-	n = xsk_ring_cons__peek(&q->cq, q->cfg->ring_size, &idx);
-	for (__u32 i = 0; i < n; i++)
-		pool_put(q, *xsk_ring_cons__comp_addr(&q->cq, idx + i));
-	if (n) {
-		xsk_ring_cons__release(&q->cq, n);
-		q->tx_out -= n;
-	}
+	if (xf_ring_complete(&q->cq, &q->pool, &q->tx_out, q->cfg->frame_size) < 0)
+		q->err = XF_QERR_ACCOUNTING;
 }
 
 static void kick_tx(struct xf_queue *q)
@@ -78,7 +56,10 @@ static void kick_tx(struct xf_queue *q)
 	}
 }
 
-/* One batch: RX peek -> process -> TX or free -> refill. Returns frames. */
+/*
+ * One batch: RX peek -> process -> TX or free -> refill.  Returns frames;
+ * a broken count sets q->err to XF_QERR_ACCOUNTING.
+ */
 static unsigned int do_batch(struct xf_queue *q, struct xf_frame *fr, __u64 *addr, __u8 *v)
 {
 	const struct xf_run_cfg *c = q->cfg;
@@ -101,10 +82,14 @@ static unsigned int do_batch(struct xf_queue *q, struct xf_frame *fr, __u64 *add
 		addr[i] = d->addr;
 		fr[i].data = xsk_umem__get_data(q->buf, d->addr);
 		fr[i].len = d->len;
-		fr[i].room = c->frame_size - (__u32)(xsk_umem__extract_offset(d->addr));
+		fr[i].room = xf_frame_room(d->addr, c->frame_size);
 		bytes += d->len;
 	}
 	xsk_ring_cons__release(&q->rx, n);
+	if (n > q->fq_out) {	/* more than it was given: stop before using them */
+		q->err = XF_QERR_ACCOUNTING;
+		return 0;
+	}
 	q->fq_out -= n;
 	q->in_proc = n;
 
@@ -130,7 +115,7 @@ static unsigned int do_batch(struct xf_queue *q, struct xf_frame *fr, __u64 *add
 			d->len = fr[i].len <= fr[i].room ? fr[i].len : fr[i].room;
 			txb += d->len;
 		} else {
-			pool_put(q, xsk_umem__extract_addr(addr[i]));
+			pool_put(q, addr[i]);
 		}
 	}
 	q->in_proc = 0;
@@ -150,6 +135,14 @@ static unsigned int do_batch(struct xf_queue *q, struct xf_frame *fr, __u64 *add
 	if (ntx > sent)
 		atomic_fetch_add_explicit(&q->st.tx_dropped, ntx - sent, memory_order_relaxed);
 	return n;
+}
+
+static void accounting_failed(struct xf_queue *q)
+{
+	xf_err("queue %u: UMEM frames do not add up (free %u + kernel %u + tx %u + in batch %u, "
+	       "%u frames): a bug in the consumer or its processor; stopping this queue",
+	       q->queue, q->pool.n, q->fq_out, q->tx_out, q->in_proc, q->cfg->frames);
+	q->err = XF_QERR_ACCOUNTING;
 }
 
 struct worker_arg {
@@ -173,7 +166,14 @@ static void *worker(void *arg)
 		goto out;
 	}
 	for (unsigned int idle = 0;;) {
-		if (do_batch(q, fr, addr, v)) {
+		unsigned int got = do_batch(q, fr, addr, v);
+
+		/* cheap, every batch: a broken count must stop the run, not the process */
+		if (__builtin_expect(!xf_queue_frames_ok(q), 0)) {
+			accounting_failed(q);
+			goto out;
+		}
+		if (got) {
 			idle = 0;
 			continue;
 		}
@@ -219,7 +219,8 @@ out:
 
 bool xf_queue_frames_ok(const struct xf_queue *q)
 {
-	return q->npool + q->fq_out + q->tx_out + q->in_proc == q->cfg->frames;
+	return q->err != XF_QERR_ACCOUNTING &&
+	       xf_frames_add_up(q->pool.n, q->fq_out, q->tx_out, q->in_proc, q->cfg->frames);
 }
 
 int xf_xsk_stats(const struct xf_queue *q, struct xdp_statistics *st)
@@ -303,9 +304,10 @@ static int queue_setup(struct xf_queue *q, unsigned int idx)
 		q->buf = NULL;
 		return -ENOMEM;
 	}
-	q->pool = calloc(c->frames, sizeof(*q->pool));
-	if (!q->pool)
+	q->pool.addr = calloc(c->frames, sizeof(*q->pool.addr));
+	if (!q->pool.addr)
 		return -ENOMEM;
+	q->pool.cap = c->frames;
 	err = xsk_umem__create(&q->umem, q->buf, size, &q->fq, &q->cq, &uc);
 	if (err) {
 		xf_err("queue %u: cannot register the UMEM: %s", q->queue, bind_hint(err));
@@ -359,6 +361,10 @@ static int queue_setup(struct xf_queue *q, unsigned int idx)
 	for (__u32 i = 0; i < c->frames; i++)
 		pool_put(q, (__u64)i * c->frame_size);
 	refill(q);
+	if (!xf_queue_frames_ok(q)) {
+		accounting_failed(q);
+		return -EFAULT;
+	}
 
 	if (bpf_map_update_elem(c->xsks_map, &q->queue, &q->fd, BPF_ANY)) {
 		err = -errno;
@@ -473,7 +479,7 @@ void xf_run_teardown(struct xf_run *r)
 			xsk_umem__delete(q->umem);
 		if (q->buf)
 			munmap(q->buf, (size_t)r->cfg.frames * r->cfg.frame_size);
-		free(q->pool);
+		free(q->pool.addr);
 	}
 	free(r->q);
 	r->q = NULL;

@@ -24,6 +24,7 @@
 
 #include "xf_abi.h"
 #include "xf_proc.h"
+#include "xf_ring.h"
 
 struct xf_run_cfg {
 	const char *ifname;
@@ -57,6 +58,14 @@ struct xf_qstats {
 	_Atomic unsigned long long wakeups;	/* syscalls made for need_wakeup */
 };
 
+/*
+ * A worker's err when its frame counts no longer add up (xf_frames_add_up):
+ * a bug in the consumer or a processor.  The worker stops before it can
+ * hand the kernel a frame twice or index outside its pool; not a fault a
+ * reconnect could cure.
+ */
+#define XF_QERR_ACCOUNTING	(-1000)
+
 /* How a queue's mode came about: the "mode_reason" of run's JSON. */
 #define XF_MODE_WHY_GRANTED	"granted"		/* zero-copy bind succeeded */
 #define XF_MODE_WHY_ASKED	"copy-requested"	/* --copy */
@@ -76,12 +85,12 @@ struct xf_queue {
 	bool zerocopy;			/* read back with XDP_OPTIONS */
 	const char *mode_why;		/* how the mode was chosen (XF_MODE_WHY_*) */
 	bool in_map;
-	__u64 *pool;			/* free frames */
-	__u32 npool, fq_out, tx_out, in_proc;
+	struct xf_pool pool;		/* free frames */
+	__u32 fq_out, tx_out, in_proc;
 	void *pctx;			/* the processor's state */
 	pthread_t thread;
 	bool started;
-	int err;			/* the worker's exit status */
+	int err;			/* the worker's exit status (XF_QERR_*, -errno) */
 	struct xf_qstats st;
 };
 

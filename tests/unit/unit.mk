@@ -18,3 +18,17 @@ unit-parser: $(BUILD)/tests/test_parser
 	    UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 $<
 
 TEST_RUNS += unit-parser
+
+# The consumer's ring bookkeeping (user/xf_ring.h, header-only) against a
+# model of the kernel's side of the rings.
+$(BUILD)/tests/test_ring: tests/unit/test_ring.c user/xf_ring.h
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D) && $(CC) $(TEST_CFLAGS) $(UNIT_SAN_CFLAGS) -o $@ $< $(CMOCKA_LIBS)
+
+.PHONY: unit-ring
+unit-ring: $(BUILD)/tests/test_ring
+	$(call msg,TEST,$<)
+	$(Q)ASAN_OPTIONS=detect_leaks=1 \
+	    UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 $<
+
+TEST_RUNS += unit-ring
