@@ -20,13 +20,23 @@
 #   jget FILE EXPR         EXPR over d = the JSON object on FILE's last line
 #                          ("-": stdin); "None" when there is none
 #
+# Core dumps (the caller sets WORK first):
+#   cores_init             core dumps on, into $WORK/cores (the shell's working
+#                          directory from here on; core_pattern is "core" on
+#                          Debian without systemd-coredump, and in the guests)
+#   cores_check [NAME]     any new core under $WORK/cores is a failure, with
+#                          gdb's backtrace of every thread
+#
 # `xdp-fwd run` in the background, on $RUN_IFACE with $XF (the caller sets
 # both, and an array BG that collects background pids):
-#   run_bg NAME ARGS...    start `xdp-fwd run $RUN_IFACE --json ARGS`; sets
-#                          RUN_PID, RUN_OUT (stdout), RUN_ERR (stderr)
+#   run_bg NAME ARGS...    start `xdp-fwd run $RUN_IFACE --json ARGS` in
+#                          $WORK/cores/NAME; sets RUN_PID, RUN_OUT (stdout),
+#                          RUN_ERR (stderr)
 #   run_ready NQ           wait ($RUN_READY_S s, default 5) until it reports NQ
 #                          bound queues
-#   run_stop               SIGINT, wait ($RUN_STOP_S s, default 10); RUN_RC
+#   run_stop               check that it is still alive, SIGINT, wait
+#                          ($RUN_STOP_S s, default 10); RUN_RC; cores_check
+#   run_signal SIG         check that it is still alive, then send SIG
 #   rj EXPR                jget over its JSON summary
 
 # Functions run through check look unreachable to shellcheck; WRC is for
@@ -123,13 +133,56 @@ print(v)
 ' "$@" 2>/dev/null
 }
 
+cores_init() {
+	local pat
+	ulimit -c unlimited 2>/dev/null || note "cannot enable core dumps (ulimit -c)"
+	pat=$(cat /proc/sys/kernel/core_pattern 2>/dev/null)
+	case $pat in
+	/* | \|*) note "core_pattern is '$pat': cores go there, not to \$WORK/cores" ;;
+	esac
+	mkdir -p "$WORK/cores" && cd "$WORK/cores" || return 1
+}
+
+cores_check() {
+	local c found=0
+	while IFS= read -r c; do
+		found=1
+		echo "FAIL - ${1:+$1: }a process dumped core: ${c#"$WORK"/}"
+		echo fail >>"$RESULTS"
+		if command -v gdb >/dev/null; then
+			gdb -batch -nx -ex "info threads" -ex "thread apply all bt" \
+				"$XF" "$c" 2>&1 | sed 's/^/#   /' | head -200
+		else
+			echo "#   (no gdb to print the backtrace)"
+		fi
+		mv "$c" "$c.seen"
+	done < <(find "$WORK/cores" -type f -name 'core*' ! -name '*.seen' 2>/dev/null)
+	return $found
+}
+
 run_bg() {
+	local cores=$WORK/cores/$1
+	RUN_NAME=$1
 	RUN_OUT=$WORK/$1.json
 	RUN_ERR=$WORK/$1.err
 	shift
-	"$XF" run "$RUN_IFACE" --json "$@" >"$RUN_OUT" 2>"$RUN_ERR" &
+	mkdir -p "$cores"
+	(cd "$cores" && ulimit -c unlimited 2>/dev/null
+	exec "$XF" run "$RUN_IFACE" --json "$@") >"$RUN_OUT" 2>"$RUN_ERR" &
 	RUN_PID=$!
 	BG+=("$RUN_PID")
+}
+
+run_signal() {
+	if ! alive "$RUN_PID"; then
+		echo "FAIL - ${RUN_NAME:-run}: the consumer is alive before SIG$1"
+		wait "$RUN_PID" 2>/dev/null
+		echo "#   it had already exited with status $?; its stderr:"
+		sed 's/^/#   /' "$RUN_ERR" | tail -20
+		echo fail >>"$RESULTS"
+		return 1
+	fi
+	kill -"$1" "$RUN_PID"
 }
 
 run_ready() {
@@ -145,9 +198,10 @@ run_ready() {
 }
 
 run_stop() {
-	kill -INT "$RUN_PID" 2>/dev/null
+	run_signal INT
 	wait_for "$RUN_PID" "${RUN_STOP_S:-10}"
 	RUN_RC=$WRC
+	cores_check "${RUN_NAME:-run}"
 }
 
 rj() {

@@ -53,6 +53,7 @@ RUN_READY_S=20		# TCG is slow
 RUN_STOP_S=20
 # shellcheck source=tests/lib.sh
 . "$ROOT/tests/lib.sh"
+cores_init	# every run of xdp-fwd below dumps core into $WORK/cores
 
 NSG=xfk-gen
 IP_G=192.0.2.1		# eth1, in $NSG
@@ -408,6 +409,7 @@ main() {
 			t=$(now)
 			echo "# part: $part"
 			"part_$part"
+			cores_check "$part"
 			note "$part took $(awk "BEGIN { printf \"%.1f\", $(now) - $t }") s"
 		done
 	fi

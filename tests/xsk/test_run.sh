@@ -50,7 +50,7 @@ IP_A=192.0.2.1
 IP_B=192.0.2.2
 PORT=9999	# steered to the consumer
 PORT_K=9998	# left to the kernel
-SCENARIOS="exact l2fwd capture zerocopy queues starve sigkill linkdel stoploss"
+SCENARIOS="exact l2fwd capture zerocopy queues starve sigkill linkdel stoploss bigpool"
 
 ###########################################################################
 # inner half: one scenario, in namespace B, in a mount namespace of its own
@@ -383,7 +383,7 @@ scen_sigkill() {
 	wait_xsk $((x0 + n))
 	sleep 0.2
 	{
-		kill -KILL "$RUN_PID"
+		run_signal KILL
 		wait_for "$RUN_PID" 5
 	} 2>/dev/null	# no "Killed" job report
 	check_eq "sigkill: the consumer died of SIGKILL" "$WRC" 137
@@ -467,6 +467,36 @@ scen_stoploss() {
 	done
 }
 
+# 10. A UMEM a little larger than the fill ring (4160 frames, fill ring
+# 4096): the pool is small whenever the ring is full, the shape in which
+# the consumer once popped more frames than its pool held (the kernel freed
+# fill slots between two reads) and read far outside it.  Steady traffic
+# from CPU 0 while the worker runs on CPU 1; every frame is accounted for,
+# each received exactly once, and the consumer neither dies nor dumps core.
+scen_bigpool() {
+	local n=40000 rate=20000 s
+
+	check "bigpool: load and rule add" setup_prog || return
+	run_bg bigpool --mode capture --write "$WORK/bigpool.pcap" --frames 4160 \
+		--ring-size 2048 --cpus 1 --duration 120
+	check "bigpool: run starts" run_ready 1 || { run_stop; return; }
+	s=$(send_on 0 --dport $PORT --count $n --flow 16 --rate $rate)
+	check_eq "bigpool: all $n sent" "$s" $n
+	wait_xsk $n
+	run_stop
+	check_eq "bigpool: run exits 0" "$RUN_RC" 0
+	check_eq "bigpool: frames_accounted" "$(rj 'd["queues"][0]["frames_accounted"]')" True
+	note "bigpool: $(rj '[(k, d["queues"][0][k]) for k in ("rx_packets", "rx_dropped",
+		"rx_ring_full", "rx_fill_ring_empty_descs")]')"
+	check_eq "bigpool: xsk action == rx_packets + socket drops == $n" \
+		"$(xsk_pkts),$(rj 'd["rx_packets"] + d["queues"][0]["rx_dropped"] + d["queues"][0]["rx_ring_full"]')" \
+		"$n,$n"
+	check_eq "bigpool: rx_packets, captured, missed" \
+		"$(rj '(d["rx_packets"], d["captured"], d["capture_missed"])')" "($n, $n, 0)"
+	check "bigpool: pcap holds seq 0..$((n - 1)) once each, in order, payloads intact" \
+		"$PY" "$HERE/pcap_check.py" "$WORK/bigpool.pcap" --port $PORT --flow 16 --count $n
+}
+
 inner() {
 	trap inner_cleanup EXIT
 	trap 'exit 143' TERM
@@ -475,6 +505,7 @@ inner() {
 		check "mount bpffs in $NSB" false
 		exit 1
 	}
+	cores_init || check "core dumps into $WORK/cores" false
 	"scen_$1"
 	exit 0
 }
@@ -492,7 +523,7 @@ outer_cleanup() {
 		done
 		ip netns del "$ns" 2>/dev/null
 	done
-	[ -n "${WORK:-}" ] && rm -rf "$WORK"
+	[ -n "${WORK:-}" ] && [ -z "${XSK_KEEP:-}" ] && rm -rf "$WORK"
 }
 
 # kill_ns_procs: whatever a scenario left running in our namespaces
@@ -569,6 +600,7 @@ outer() {
 			INNER=
 			[ $rc = 0 ] || check_eq "$scen: scenario ran to its end" "$rc" 0
 			kill_ns_procs
+			cores_check "$scen"
 		done
 	fi
 	passed=$(grep -c '^ok' "$RESULTS")
