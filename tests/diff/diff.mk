@@ -4,8 +4,7 @@
 
 .PHONY: diff-tshark
 diff-tshark: $(BUILD)/xdp-fwd
-	$(Q)rc=0; XDP_FWD=$(abspath $(BUILD))/xdp-fwd tests/diff/run.sh || rc=$$?; \
-	if [ $$rc -eq 77 ]; then echo "diff-tshark: skipped"; \
-	elif [ $$rc -ne 0 ]; then exit $$rc; fi
+	$(Q)XDP_FWD=$(abspath $(BUILD))/xdp-fwd $(SUITE_RUN) diff-tshark 'no captures or no tshark' -- \
+		tests/diff/run.sh
 
 TEST_RUNS += diff-tshark

@@ -20,6 +20,12 @@ top=$(git -C "$here" rev-parse --show-toplevel 2>/dev/null) || top=$(cd "$here/.
 python=${PYTHON:-python3}
 export XDP_FWD=${XDP_FWD:-$top/build/xdp-fwd}
 
+skip() {	# tests/suite.sh reads the reason from $XF_SKIP_FILE
+	echo "diff: SKIP: $*"
+	[ -n "${XF_SKIP_FILE:-}" ] && echo "$*" >"$XF_SKIP_FILE"
+	exit 77
+}
+
 verbose=()
 if [ "${1:-}" = "-v" ]; then
 	verbose=(-v)
@@ -34,15 +40,13 @@ else
 		dir=$XF_PCAPS
 	fi
 	if [ ! -d "$dir" ]; then
-		echo "diff: SKIP: no captures: neither $top/../shared/pcaps nor \$XF_PCAPS (${XF_PCAPS:-unset}) is a directory"
-		exit 77
+		skip "no captures: neither $top/../shared/pcaps nor \$XF_PCAPS (${XF_PCAPS:-unset}) is a directory"
 	fi
 	shopt -s nullglob
 	files=("$dir"/*.pcap)
 	shopt -u nullglob
 	if [ ${#files[@]} -eq 0 ]; then
-		echo "diff: SKIP: no *.pcap in $dir"
-		exit 77
+		skip "no *.pcap in $dir"
 	fi
 	# plus the hand-built frames for policy edges no capture reaches
 	tmp=$(mktemp -d)
@@ -67,8 +71,7 @@ else
 fi
 
 if ! command -v "${TSHARK:-tshark}" >/dev/null 2>&1; then
-	echo "diff: SKIP: ${TSHARK:-tshark} not found (scripts/install-deps.sh installs it)"
-	exit 77
+	skip "${TSHARK:-tshark} not found (scripts/install-deps.sh installs it)"
 fi
 if [ ! -x "$XDP_FWD" ]; then
 	echo "diff: FAIL: $XDP_FWD is missing; build it first (make)"

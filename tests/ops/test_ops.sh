@@ -134,15 +134,15 @@ fi
 ###########################################################################
 # outer half
 
-if [ "$(id -u)" -ne 0 ]; then
-	echo "# not root: skipped"
+skip() {	# tests/suite.sh reads the reason from $XF_SKIP_FILE
+	echo "# $*: skipped"
+	[ -n "${XF_SKIP_FILE:-}" ] && echo "$*" >"$XF_SKIP_FILE"
 	exit 77
-fi
+}
+
+[ "$(id -u)" -eq 0 ] || skip "not root"
 for tool in ip "$PY" groff; do
-	if ! command -v "$tool" >/dev/null; then
-		echo "# $tool missing: skipped"
-		exit 77
-	fi
+	command -v "$tool" >/dev/null || skip "$tool missing"
 done
 if [ ! -x "$XF" ]; then
 	echo "# $XF not built"
@@ -548,14 +548,9 @@ test_prometheus() {
 	check "  ... saying so" grep -q -- "--prometheus excludes --interval" "$o/prom-interval.err"
 }
 
-if ! ip netns add "$NS" 2>/dev/null; then
-	echo "# cannot create network namespace $NS: skipped"
-	exit 77
-fi
-if ! ip netns exec "$NS" ip link add xft-probe type veth peer name xft-probe1 2>/dev/null; then
-	echo "# no veth: skipped"
-	exit 77
-fi
+ip netns add "$NS" 2>/dev/null || skip "cannot create network namespace $NS"
+ip netns exec "$NS" ip link add xft-probe type veth peer name xft-probe1 2>/dev/null ||
+	skip "no veth"
 ip netns exec "$NS" ip link del xft-probe
 
 test_man

@@ -520,18 +520,18 @@ mklink() {
 		ip -n "$NSB" neigh replace $IP_A lladdr "$MAC_A" dev b0 nud permanent
 }
 
+xsk_skip() {	# tests/suite.sh reads the reason from $XF_SKIP_FILE
+	echo "xsk: skipped ($*)"
+	[ -n "${XF_SKIP_FILE:-}" ] && echo "$*" >"$XF_SKIP_FILE"
+	exit 77
+}
+
 outer() {
 	local tool scen rc passed failed t0
 
-	if [ "$(id -u)" != 0 ]; then
-		echo "xsk: skipped (needs root)"
-		exit 77
-	fi
+	[ "$(id -u)" = 0 ] || xsk_skip "needs root"
 	for tool in ip timeout taskset awk "$PY"; do
-		if ! command -v "$tool" >/dev/null; then
-			echo "xsk: skipped ($tool not found)"
-			exit 77
-		fi
+		command -v "$tool" >/dev/null || xsk_skip "$tool not found"
 	done
 	t0=$(now)
 	NSA=xft-xa-$$
