@@ -371,9 +371,13 @@ eth2_feature() {	# eth2_feature KEY: features.KEY of features --json (None: unkn
 	"$XF" features eth2 --json | jget - "(d['features'] or {}).get('$1')"
 }
 
+# The log is read first and on its own: an unreadable log is a failure, not
+# a log without warnings.
 part_dmesg() {
+	local log=$WORK/dmesg
+	check "dmesg: the kernel log can be read" bash -c 'dmesg >"$1"' _ "$log" || return
 	check "dmesg: no kernel warning, bug or oops" \
-		bash -c '! dmesg | grep -E -A 20 "WARNING:|BUG:|Oops|general protection|Call Trace"'
+		bash -c '! grep -E -A 20 "WARNING:|BUG:|Oops|general protection|Call Trace" "$1"' _ "$log"
 }
 
 # ------------------------------------------------------------------ setup

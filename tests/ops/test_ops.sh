@@ -201,6 +201,17 @@ tally() {
 	done <<<"$1"
 }
 
+# json_check WHAT ARGS...: json_check.py ARGS against doc/JSON.md, its "ok"
+# and "FAIL" lines counted; its exit status counts too, so that a crash or a
+# usage error, which prints no FAIL line, still fails
+json_check() {
+	local what=$1 out rc=0
+	shift
+	out=$("$PY" "$HERE/json_check.py" "$JSONDOC" "$@" 2>&1) || rc=$?
+	tally "$out"
+	same "json_check.py ($what) exits 0" "$rc" 0
+}
+
 # long options in text on stdin, sorted, one per line
 long_opts() { grep -oE -- '--[a-z0-9][a-z0-9-]*' | sort -u; }
 
@@ -436,8 +447,7 @@ test_json() {
 	check "doc/JSON.md documents exactly the outputs tested here" bash -c \
 		"diff <('$PY' '$HERE/json_check.py' '$JSONDOC' --sections | sort) \
 		      <(printf '%s\n' status 'rule list' policy stats 'stats --interval' parse run gen features | sort)"
-	local out
-	out=$("$PY" "$HERE/json_check.py" "$JSONDOC" \
+	json_check "status, rule list, policy, stats, parse, run, gen" \
 		status lines:1 "$o/status.out" \
 		status lines:1 "$o/status-all.out" \
 		"rule list" value "$o/rule-list.out" \
@@ -446,8 +456,7 @@ test_json() {
 		"stats --interval" lines:2 "$o/stats-interval.out" \
 		parse lines:3 "$o/parse.out" \
 		run lastline "$o/run.out" \
-		gen value "$o/gen.out")
-	tally "$out"
+		gen value "$o/gen.out"
 	same "rule list holds the 3 rules" "$(jval "$o/rule-list.out" 'len(d)')" 3
 	same "stats --interval printed exactly 2 lines" "$(grep -c . "$o/stats-interval.out")" 2
 	same "parse printed one line per packet" "$(grep -c . "$o/parse.out")" 3
@@ -478,12 +487,10 @@ test_features() {
 	same "features v0 (veth) exits 0" "$(rc_of "$o/feat-v0-text")" 0
 	same "features lo --json exits 0" "$(rc_of "$o/feat-lo")" 0
 	same "features lo exits 0" "$(rc_of "$o/feat-lo-text")" 0
-	local out
-	out=$("$PY" "$HERE/json_check.py" "$JSONDOC" \
+	json_check features \
 		features value "$o/feat-v0.out" \
 		features value "$o/feat-lo.out" \
-		features value "$o/feat-v0-peer.out")
-	tally "$out"
+		features value "$o/feat-v0-peer.out"
 	local f=$o/feat-v0.out
 	echo "# veth v0: xdp_features=$(jval "$f" 'd["xdp_features"]') $(jval "$f" 'd["features"]')"
 	echo "# lo: xdp_features=$(jval "$o/feat-lo.out" 'd["xdp_features"]')"

@@ -267,7 +267,7 @@ r1_bad_input() {
 	bad "rule add: priority 2^31" 2 "2147483648" rule add b0 priority 2147483648 action drop
 	bad "rule add: priority 2^64" 2 "18446744073709551616" \
 		rule add b0 priority 18446744073709551616 action drop
-	bad "rule add: priority x" 2 "x" rule add b0 priority x action drop
+	bad "rule add: priority x" 2 "priority 'x'" rule add b0 priority x action drop
 	bad "rule add: prefix /33" 2 "33" rule add b0 src 192.0.2.0/33 action drop
 	bad "rule add: prefix /-1" 2 "-1" rule add b0 src 192.0.2.0/-1 action drop
 	bad "rule add: prefix /" 2 "192.0.2.0/" rule add b0 src 192.0.2.0/ action drop
