@@ -1123,19 +1123,21 @@ r4_untrusted_pins() {
 # a failure; the rest of the scenarios still run.  Commands expected to fail
 # run where set -e ignores them (xfr, ipr, check, ... || ...).
 run_scenario() {
-	local rc=0
+	local scen=$1 rc=0
 	set +e	# this shell only: the subshell turns it back on
 	(
 		set -e
+		# the trap runs outside any function: it names the scenario by
+		# the variable, not by $1
 		# shellcheck disable=SC2154 # s is the trap's own
 		trap 's=$?; [ "$s" -eq 0 ] ||
-			echo "#   $1 stopped by a failed step (exit $s): $BASH_COMMAND"' EXIT
-		"$1"
+			echo "#   $scen stopped by a failed step (exit $s): $BASH_COMMAND"' EXIT
+		"$scen"
 	)
 	rc=$?
 	set -e
 	if [ "$rc" -ne 0 ]; then
-		echo "FAIL - $1 ran to its end (exit $rc)"
+		echo "FAIL - $scen ran to its end (exit $rc)"
 		echo fail >>"$RESULTS"
 	fi
 }
