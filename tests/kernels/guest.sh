@@ -373,6 +373,7 @@ eth2_feature() {	# eth2_feature KEY: features.KEY of features --json (None: unkn
 
 # The log is read first and on its own: an unreadable log is a failure, not
 # a log without warnings.
+# shellcheck disable=SC2016 # $1 is the inner shell's
 part_dmesg() {
 	local log=$WORK/dmesg
 	check "dmesg: the kernel log can be read" bash -c 'dmesg >"$1"' _ "$log" || return

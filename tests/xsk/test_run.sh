@@ -503,7 +503,7 @@ scen_stoploss() {
 		# going for 2 s at least, so frames must still be arriving
 		wait_xsk_over $((x0 + 1000))
 		xs=$(($(xsk_pkts) - x0))
-		live=$(alive "$sp" && echo sending || echo done)
+		live=$(alive "$sp" && echo sending || echo finished)
 		run_stop
 		wait "$sp"
 		wait_settled
