@@ -12,6 +12,8 @@ PKGS=(
 	bpftool iproute2 ethtool
 	libcmocka-dev libpcap-dev
 	tshark bc iputils-ping python3
+	# make ops renders the man page with groff (-man -ww)
+	groff-base
 	# the hardening suites: libFuzzer for clang 14, valgrind, a second BPF compiler
 	libclang-rt-14-dev valgrind clang-19
 	# make check-kernels: QEMU guests booting Debian's kernel packages

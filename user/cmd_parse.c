@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -27,6 +28,48 @@
 #include "xf_util.h"
 
 #define TEST_RUN_MIN	14		/* the kernel refuses shorter frames */
+/*
+ * The largest frame test_run takes for an xdp.frags program: the linear part
+ * of one page (less XDP_PACKET_HEADROOM and the aligned skb_shared_info) plus
+ * MAX_SKB_FRAGS (17) pages of fragments; 73152 bytes with 4 KiB pages.  Only
+ * a refusal of a frame longer than this is a skip; any other is an error.
+ */
+#define TEST_RUN_HEADROOM	256
+#define TEST_RUN_TAILROOM	320
+#define TEST_RUN_FRAGS		17
+#define PCAP_REC_HDR		16	/* struct pcap_sf_pkthdr, on disk */
+
+static long test_run_max(void)
+{
+	long page = sysconf(_SC_PAGESIZE);
+
+	if (page <= 0)
+		page = 4096;
+	return page - TEST_RUN_HEADROOM - TEST_RUN_TAILROOM + TEST_RUN_FRAGS * page;
+}
+
+/*
+ * Is the file a classic pcap (not pcapng)?  Only there does the file offset
+ * around a record tell how many bytes its header claimed.
+ */
+static bool pcap_is_classic(pcap_t *pc)
+{
+	/* libpcap reads pcapng through the same FILE, with other magics */
+	static const __u32 magics[] = { 0xa1b2c3d4, 0xd4c3b2a1, 0xa1b23c4d, 0x4d3cb2a1 };
+	FILE *f = pcap_file(pc);
+	__u32 magic;
+	long pos;
+	bool ok = false;
+
+	if (!f || (pos = ftell(f)) < 0 || fseek(f, 0, SEEK_SET))
+		return false;
+	if (fread(&magic, sizeof(magic), 1, f) == 1)
+		for (size_t i = 0; i < sizeof(magics) / sizeof(magics[0]); i++)
+			ok |= magic == magics[i];
+	if (fseek(f, pos, SEEK_SET))
+		return false;
+	return ok;
+}
 
 static void parse_usage(FILE *f)
 {
@@ -36,8 +79,10 @@ static void parse_usage(FILE *f)
 		"\n"
 		"Run xdp-fwd's BPF program on each packet of CAPTURE (pcap or pcapng, Ethernet)\n"
 		"with BPF_PROG_TEST_RUN and print what it parsed and decided.  No interface is\n"
-		"touched.  Frames the kernel's test runner cannot take (under 14 bytes, or too\n"
-		"large) are reported as skipped, with the reason.\n"
+		"touched.  Frames the kernel's test runner cannot take (under 14 bytes, or over\n"
+		"its limit, 73152 bytes with 4 KiB pages) are reported as skipped, with the\n"
+		"reason; any other test_run failure is an error.  A record that claims more\n"
+		"bytes than the capture's snaplen is read clipped to it, with a warning.\n"
 		"\n"
 		"  -r, --rules FILE      rules, one per line in the words of 'rule add'\n"
 		"  -d, --default ACTION  action for frames no rule matches (default pass)\n"
@@ -137,7 +182,8 @@ int do_parse(int argc, char **argv)
 	struct xf_rule_file rf = {};
 	struct xdp_fwd *skel = NULL;
 	char errbuf[PCAP_ERRBUF_SIZE], err[512];
-	unsigned long frame = 0, skipped = 0;
+	unsigned long frame = 0, skipped = 0, clipped = 0;
+	long pos = -1, next, run_max = test_run_max();
 	unsigned long verdicts[XF_ACT_MAX + 1] = {};
 	int c, ret = XF_EXIT_FAIL, prog_fd, a;
 	struct pcap_pkthdr *hdr;
@@ -227,6 +273,8 @@ int do_parse(int argc, char **argv)
 	if (!out)
 		goto out_pcap;
 	jw_init(&w, stdout);
+	if (pcap_is_classic(pc))
+		pos = ftell(pcap_file(pc));
 
 	while ((c = pcap_next_ex(pc, &hdr, &bytes)) == 1) {
 		LIBBPF_OPTS(bpf_test_run_opts, tr);
@@ -236,6 +284,17 @@ int do_parse(int argc, char **argv)
 		const char *verdict;
 
 		frame++;
+		/* libpcap cuts a record longer than the snaplen to it, silently */
+		if (pos >= 0 && (next = ftell(pcap_file(pc))) >= 0) {
+			if (next - pos - PCAP_REC_HDR > (long)hdr->caplen) {
+				fflush(stdout);
+				xf_warn("frame %lu: the record holds %ld bytes, more than the capture's snaplen %d; read as %u",
+					frame, next - pos - PCAP_REC_HDR, pcap_snapshot(pc),
+					hdr->caplen);
+				clipped++;
+			}
+			pos = next;
+		}
 		if (hdr->caplen < TEST_RUN_MIN) {
 			snprintf(reason, sizeof(reason), "%u bytes: test_run takes %d or more",
 				 hdr->caplen, TEST_RUN_MIN);
@@ -251,8 +310,16 @@ int do_parse(int argc, char **argv)
 		tr.data_size_out = 1 << 17;
 		tr.repeat = 1;
 		if (bpf_prog_test_run_opts(prog_fd, &tr)) {
-			snprintf(reason, sizeof(reason), "%u bytes: test_run refused it (%s)",
-				 hdr->caplen, strerror(errno));
+			int e = errno;
+
+			if ((long)hdr->caplen <= run_max) {
+				fflush(stdout);
+				xf_err("frame %lu (%u bytes): test_run failed: %s", frame,
+				       hdr->caplen, strerror(e));
+				goto out_pcap;
+			}
+			snprintf(reason, sizeof(reason), "%u bytes: over test_run's %ld (%s)",
+				 hdr->caplen, run_max, strerror(e));
 			print_pkt(json ? &w : NULL, frame, hdr->caplen, "skipped", NULL, reason);
 			skipped++;
 			continue;
@@ -276,6 +343,9 @@ int do_parse(int argc, char **argv)
 		       frame, pcap_geterr(pc));
 		goto out_pcap;
 	}
+	if (clipped)
+		xf_warn("%lu of %lu records were longer than the snaplen and read clipped",
+			clipped, frame);
 	if (!json) {
 		printf("%lu packets:", frame);
 		for (int i = 0; i < XF_ACT_MAX; i++)

@@ -15,7 +15,14 @@ Every disagreement is either explained by one of the named rules in RULES
 below (each is listed, with its reason, in README.md) or is a failure,
 printed as
     FAIL <file> frame <n> <field>: ours=<value> tshark=<value>
-Frames the test runner cannot take (verdict "skipped") are listed, not failed.
+Frames the test runner cannot take (verdict "skipped": under 14 bytes, or
+over its limit, see TEST_RUN_MAX) are listed, not failed; a frame skipped
+inside those limits is a failure.
+
+With --pcap-norm PROG (default $XF_PCAP_NORM), every reader is given the
+capture as PROG rewrites it: the records libpcap returns, so that tshark sees
+the bytes `xdp-fwd parse` sees (libpcap cuts a record longer than the snaplen
+to it; tshark's reader does not).
 
 The last line is a summary:
     <file>: <p> packets, <a> agreed, <s> skipped, <i> intentional differences, <f> failures
@@ -29,8 +36,10 @@ import ipaddress
 import json
 import os
 import re
+import shutil
 import struct
 import subprocess
+import tempfile
 import sys
 
 # ---------------------------------------------------------------------------
@@ -684,6 +693,29 @@ RULES.append(
 # Our side
 
 
+# What `xdp-fwd parse` may skip (user/cmd_parse.c): frames under 14 bytes and
+# frames over test_run's limit for an xdp.frags program, the linear part of
+# a page (less 256 bytes of headroom and 320 of skb_shared_info) plus 17
+# fragment pages.
+TEST_RUN_MIN = 14
+_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+TEST_RUN_MAX = _PAGE - 256 - 320 + 17 * _PAGE
+
+
+def normalize(prog, pcap, tmpdir):
+    """The capture as libpcap reads it, rewritten by pcap_norm."""
+    out = os.path.join(tmpdir, "norm.pcap")
+    try:
+        res = subprocess.run([prog, pcap, out], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             universal_newlines=True)
+    except OSError as e:
+        raise CompareError("cannot run %s: %s" % (prog, e))
+    if res.returncode != 0:
+        raise CompareError("%s failed (exit %d): %s"
+                           % (prog, res.returncode, res.stderr.strip()[-500:]))
+    return out
+
+
 def default_xdp_fwd():
     here = os.path.dirname(os.path.abspath(__file__))
     return os.environ.get("XDP_FWD") or os.path.join(here, "..", "..", "build", "xdp-fwd")
@@ -809,6 +841,10 @@ def compare(pcap, ours_frames, ts_frames):
             res.skipped.append((frame, ours.get("reason") or "(no reason given)"))
             if ts is not None and ours["len"] != ts.cap:
                 res.failures.append((frame, "len", ours["len"], ts.cap, "skipped frame"))
+            if TEST_RUN_MIN <= ours["len"] <= TEST_RUN_MAX:
+                res.failures.append((frame, "verdict", "skipped", None,
+                                     "skipped inside test_run's limits %d..%d: %s"
+                                     % (TEST_RUN_MIN, TEST_RUN_MAX, ours.get("reason"))))
             continue
         if ts is None:
             res.failures.append((frame, "frame", frame, None, "tshark has no such frame"))
@@ -853,6 +889,9 @@ def main(argv=None):
     ap.add_argument("--json", help="read xdp-fwd's --json output from this file "
                     "instead of running xdp-fwd")
     ap.add_argument("--tshark", default=os.environ.get("TSHARK", "tshark"))
+    ap.add_argument("--pcap-norm", default=os.environ.get("XF_PCAP_NORM"),
+                    help="rewrite the capture with this program (tests/diff/pcap_norm.c) "
+                    "and read the rewrite (default: $XF_PCAP_NORM)")
     ap.add_argument("-v", "--verbose", action="store_true",
                     help="also list every intentional difference and the rule that excuses it")
     ap.add_argument("--rules", action="store_true", help="list the rules and exit")
@@ -865,13 +904,19 @@ def main(argv=None):
         return 0
     if not args.pcap:
         ap.error("a capture file is needed")
+    tmpdir = tempfile.mkdtemp(prefix="xft-compare.")
     try:
-        ts_frames = run_tshark(args.tshark, args.pcap)
-        ours = load_ours(args, args.pcap)
-    except CompareError as e:
-        sys.stderr.write("compare.py: %s: %s\n" % (args.pcap, e))
-        return 2
-    res = compare(args.pcap, ours, ts_frames)
+        try:
+            pcap = normalize(args.pcap_norm, args.pcap, tmpdir) if args.pcap_norm else args.pcap
+            ts_frames = run_tshark(args.tshark, pcap)
+            ours = load_ours(args, pcap)
+        except CompareError as e:
+            sys.stderr.write("compare.py: %s: %s\n" % (args.pcap, e))
+            return 2
+        res = compare(pcap, ours, ts_frames)
+    finally:
+        shutil.rmtree(tmpdir, ignore_errors=True)
+    res.name = os.path.basename(args.pcap)
     report(res, args)
     return 1 if res.failures else 0
 

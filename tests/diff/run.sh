@@ -12,13 +12,22 @@
 # (default 2000) choose it, and the seed is in its name on its summary line.
 # Given CAPTUREs, only those are compared.  Without captures, or without tshark, the test is
 # skipped with exit status 77.  Otherwise the status is 1 if any capture
-# failed, else 0.  XDP_FWD, TSHARK and PYTHON override the programs used.
+# failed, else 0.  XDP_FWD, TSHARK, PYTHON and XF_PCAP_NORM (the capture
+# rewriter, build/tests/pcap_norm) override the programs used.
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(git -C "$here" rev-parse --show-toplevel 2>/dev/null) || top=$(cd "$here/../.." && pwd)
 python=${PYTHON:-python3}
 export XDP_FWD=${XDP_FWD:-$top/build/xdp-fwd}
+# every capture is compared as libpcap reads it (tests/diff/pcap_norm.c)
+export XF_PCAP_NORM=${XF_PCAP_NORM:-$top/build/tests/pcap_norm}
+
+skip() {	# tests/suite.sh reads the reason from $XF_SKIP_FILE
+	echo "diff: SKIP: $*"
+	[ -n "${XF_SKIP_FILE:-}" ] && echo "$*" >"$XF_SKIP_FILE"
+	exit 77
+}
 
 verbose=()
 if [ "${1:-}" = "-v" ]; then
@@ -34,15 +43,13 @@ else
 		dir=$XF_PCAPS
 	fi
 	if [ ! -d "$dir" ]; then
-		echo "diff: SKIP: no captures: neither $top/../shared/pcaps nor \$XF_PCAPS (${XF_PCAPS:-unset}) is a directory"
-		exit 77
+		skip "no captures: neither $top/../shared/pcaps nor \$XF_PCAPS (${XF_PCAPS:-unset}) is a directory"
 	fi
 	shopt -s nullglob
 	files=("$dir"/*.pcap)
 	shopt -u nullglob
 	if [ ${#files[@]} -eq 0 ]; then
-		echo "diff: SKIP: no *.pcap in $dir"
-		exit 77
+		skip "no *.pcap in $dir"
 	fi
 	# plus the hand-built frames for policy edges no capture reaches
 	tmp=$(mktemp -d)
@@ -64,19 +71,42 @@ else
 		echo "diff: FAIL: randframes.py --seed $seed --count $count could not write $rand"
 		exit 1
 	fi
+	# plus records longer than the snaplen: compared as libpcap clips them
+	clip=$tmp/clipped.pcap
+	if "$python" "$here/clipped.py" "$clip"; then
+		files+=("$clip")
+	else
+		echo "diff: FAIL: clipped.py could not write $clip"
+		exit 1
+	fi
 fi
 
 if ! command -v "${TSHARK:-tshark}" >/dev/null 2>&1; then
-	echo "diff: SKIP: ${TSHARK:-tshark} not found (scripts/install-deps.sh installs it)"
-	exit 77
+	skip "${TSHARK:-tshark} not found (scripts/install-deps.sh installs it)"
 fi
 if [ ! -x "$XDP_FWD" ]; then
 	echo "diff: FAIL: $XDP_FWD is missing; build it first (make)"
 	exit 1
 fi
+if [ ! -x "$XF_PCAP_NORM" ]; then
+	echo "diff: FAIL: $XF_PCAP_NORM is missing; build it first (make build/tests/pcap_norm)"
+	exit 1
+fi
 
 passed=0
 failed=0
+# parse warns for exactly the records libpcap clipped (clipped.py: 2 and 3)
+if [ -n "${clip:-}" ]; then
+	warned=$("$XDP_FWD" parse "$clip" 2>&1 >/dev/null |
+		sed -n 's/^.*warning: frame \([0-9]*\): the record holds .*snaplen.*$/\1/p' | tr '\n' ' ')
+	if [ "$warned" = "2 3 " ]; then
+		echo "diff: parse warns for the clipped records 2 and 3 of clipped.pcap"
+		passed=$((passed + 1))
+	else
+		echo "diff: FAIL: parse should warn for records 2 and 3 of clipped.pcap, warned for: ${warned:-none}"
+		failed=$((failed + 1))
+	fi
+fi
 for f in "${files[@]}"; do
 	if "$python" "$here/compare.py" "${verbose[@]}" "$f"; then
 		passed=$((passed + 1))

@@ -8,11 +8,7 @@ INTEGRATION_SH := tests/integration/test_veth.sh
 .PHONY: integration
 integration: $(BUILD)/xdp-fwd $(BPF_OBJS)
 	$(call msg,TEST,$(INTEGRATION_SH))
-	$(Q)rc=0; BUILD_DIR=$(abspath $(BUILD)) bash $(INTEGRATION_SH) || rc=$$?; \
-	if [ $$rc -eq 77 ]; then \
-		echo "integration: skipped (needs root, network namespaces and veth)"; \
-	elif [ $$rc -ne 0 ]; then \
-		exit $$rc; \
-	fi
+	$(Q)BUILD_DIR=$(abspath $(BUILD)) $(SUITE_RUN) integration \
+		'needs root, network namespaces and veth' -- bash $(INTEGRATION_SH)
 
 TEST_RUNS += integration

@@ -20,9 +20,8 @@ check-kernels: all $(BPF_TEST_PROG)
 	$(Q)$(MAKE) --no-print-directory BUILD=$(TC_CLANG19_DIR) CLANG=$(TC_CLANG19) \
 		all $(TC_CLANG19_DIR)/tests/test_prog
 	$(call msg,TEST,kernels $(KERNELS))
-	$(Q)tests/kernels/run.sh $(BUILD) $(KERNELS); rc=$$?; \
-	if [ $$rc -eq 77 ]; then echo "  check-kernels: skipped"; \
-	elif [ $$rc -ne 0 ]; then \
-		echo "kernels: the guests' consoles are in $(BUILD)/kernels/run-*/console.log"; exit 1; fi
+	$(Q)$(SUITE_RUN) check-kernels 'needs root, QEMU and its tools' -- \
+		tests/kernels/run.sh $(BUILD) $(KERNELS) || \
+		{ echo "kernels: the guests' consoles are in $(BUILD)/kernels/run-*/console.log"; exit 1; }
 
 TEST_RUNS += check-kernels

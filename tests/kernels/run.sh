@@ -63,10 +63,15 @@ die() {
 	exit 1
 }
 
+skip() {	# tests/suite.sh reads the reason from $XF_SKIP_FILE
+	echo "kernels: $*" >&2
+	[ -n "${XF_SKIP_FILE:-}" ] && echo "$*" >"$XF_SKIP_FILE"
+	exit 77
+}
 for t in "$QEMU" busybox depmod apt-get dpkg-deb xz curl gpgv; do
-	command -v "$t" >/dev/null || { echo "kernels: $t missing (scripts/install-deps.sh)" >&2; exit 77; }
+	command -v "$t" >/dev/null || skip "$t missing (scripts/install-deps.sh)"
 done
-[ "$(id -u)" -eq 0 ] || { echo "kernels: needs root (apt-get download, 9p export of /)" >&2; exit 77; }
+[ "$(id -u)" -eq 0 ] || skip "needs root (apt-get download, 9p export of /)"
 if [ ! -x "$BUILD/xdp-fwd" ] || [ ! -x "$BUILD/tests/test_prog" ]; then
 	die "build $BUILD/xdp-fwd and $BUILD/tests/test_prog first (make check-kernels does)"
 fi

@@ -10,11 +10,7 @@ OPS_SH := tests/ops/test_ops.sh
 .PHONY: ops
 ops: $(BUILD)/xdp-fwd $(BPF_OBJS)
 	$(call msg,TEST,$(OPS_SH))
-	$(Q)rc=0; XDP_FWD=$(abspath $(BUILD)/xdp-fwd) MAKE="$(MAKE)" bash $(OPS_SH) || rc=$$?; \
-	if [ $$rc -eq 77 ]; then \
-		echo "ops: skipped (needs root, ip netns, veth and python3)"; \
-	elif [ $$rc -ne 0 ]; then \
-		exit $$rc; \
-	fi
+	$(Q)XDP_FWD=$(abspath $(BUILD)/xdp-fwd) MAKE="$(MAKE)" $(SUITE_RUN) ops \
+		'needs root, ip netns, veth, python3 and groff' -- bash $(OPS_SH)
 
 TEST_RUNS += ops

@@ -134,15 +134,15 @@ fi
 ###########################################################################
 # outer half
 
-if [ "$(id -u)" -ne 0 ]; then
-	echo "# not root: skipped"
+skip() {	# tests/suite.sh reads the reason from $XF_SKIP_FILE
+	echo "# $*: skipped"
+	[ -n "${XF_SKIP_FILE:-}" ] && echo "$*" >"$XF_SKIP_FILE"
 	exit 77
-fi
+}
+
+[ "$(id -u)" -eq 0 ] || skip "not root"
 for tool in ip "$PY" groff; do
-	if ! command -v "$tool" >/dev/null; then
-		echo "# $tool missing: skipped"
-		exit 77
-	fi
+	command -v "$tool" >/dev/null || skip "$tool missing"
 done
 if [ ! -x "$XF" ]; then
 	echo "# $XF not built"
@@ -199,6 +199,17 @@ tally() {
 		"FAIL - "*) echo fail >>"$RESULTS" ;;
 		esac
 	done <<<"$1"
+}
+
+# json_check WHAT ARGS...: json_check.py ARGS against doc/JSON.md, its "ok"
+# and "FAIL" lines counted; its exit status counts too, so that a crash or a
+# usage error, which prints no FAIL line, still fails
+json_check() {
+	local what=$1 out rc=0
+	shift
+	out=$("$PY" "$HERE/json_check.py" "$JSONDOC" "$@" 2>&1) || rc=$?
+	tally "$out"
+	same "json_check.py ($what) exits 0" "$rc" 0
 }
 
 # long options in text on stdin, sorted, one per line
@@ -436,8 +447,7 @@ test_json() {
 	check "doc/JSON.md documents exactly the outputs tested here" bash -c \
 		"diff <('$PY' '$HERE/json_check.py' '$JSONDOC' --sections | sort) \
 		      <(printf '%s\n' status 'rule list' policy stats 'stats --interval' parse run gen features | sort)"
-	local out
-	out=$("$PY" "$HERE/json_check.py" "$JSONDOC" \
+	json_check "status, rule list, policy, stats, parse, run, gen" \
 		status lines:1 "$o/status.out" \
 		status lines:1 "$o/status-all.out" \
 		"rule list" value "$o/rule-list.out" \
@@ -446,8 +456,7 @@ test_json() {
 		"stats --interval" lines:2 "$o/stats-interval.out" \
 		parse lines:3 "$o/parse.out" \
 		run lastline "$o/run.out" \
-		gen value "$o/gen.out")
-	tally "$out"
+		gen value "$o/gen.out"
 	same "rule list holds the 3 rules" "$(jval "$o/rule-list.out" 'len(d)')" 3
 	same "stats --interval printed exactly 2 lines" "$(grep -c . "$o/stats-interval.out")" 2
 	same "parse printed one line per packet" "$(grep -c . "$o/parse.out")" 3
@@ -478,12 +487,10 @@ test_features() {
 	same "features v0 (veth) exits 0" "$(rc_of "$o/feat-v0-text")" 0
 	same "features lo --json exits 0" "$(rc_of "$o/feat-lo")" 0
 	same "features lo exits 0" "$(rc_of "$o/feat-lo-text")" 0
-	local out
-	out=$("$PY" "$HERE/json_check.py" "$JSONDOC" \
+	json_check features \
 		features value "$o/feat-v0.out" \
 		features value "$o/feat-lo.out" \
-		features value "$o/feat-v0-peer.out")
-	tally "$out"
+		features value "$o/feat-v0-peer.out"
 	local f=$o/feat-v0.out
 	echo "# veth v0: xdp_features=$(jval "$f" 'd["xdp_features"]') $(jval "$f" 'd["features"]')"
 	echo "# lo: xdp_features=$(jval "$o/feat-lo.out" 'd["xdp_features"]')"
@@ -548,14 +555,9 @@ test_prometheus() {
 	check "  ... saying so" grep -q -- "--prometheus excludes --interval" "$o/prom-interval.err"
 }
 
-if ! ip netns add "$NS" 2>/dev/null; then
-	echo "# cannot create network namespace $NS: skipped"
-	exit 77
-fi
-if ! ip netns exec "$NS" ip link add xft-probe type veth peer name xft-probe1 2>/dev/null; then
-	echo "# no veth: skipped"
-	exit 77
-fi
+ip netns add "$NS" 2>/dev/null || skip "cannot create network namespace $NS"
+ip netns exec "$NS" ip link add xft-probe type veth peer name xft-probe1 2>/dev/null ||
+	skip "no veth"
 ip netns exec "$NS" ip link del xft-probe
 
 test_man

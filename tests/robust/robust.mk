@@ -9,11 +9,7 @@ ROBUST_SH := tests/robust/test_robust.sh
 .PHONY: robust
 robust: $(BUILD)/xdp-fwd $(BPF_OBJS)
 	$(call msg,TEST,$(ROBUST_SH))
-	$(Q)rc=0; BUILD_DIR=$(abspath $(BUILD)) bash $(ROBUST_SH) || rc=$$?; \
-	if [ $$rc -eq 77 ]; then \
-		echo "robust: skipped (needs root, network namespaces and veth)"; \
-	elif [ $$rc -ne 0 ]; then \
-		exit $$rc; \
-	fi
+	$(Q)BUILD_DIR=$(abspath $(BUILD)) $(SUITE_RUN) robust \
+		'needs root, network namespaces and veth' -- bash $(ROBUST_SH)
 
 TEST_RUNS += robust

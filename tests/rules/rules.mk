@@ -1,13 +1,16 @@
-# Unit tests of the rule codec, host-compiled with sanitizers.
+# Unit tests of the rule codec, host-compiled with sanitizers.  UBSan's
+# findings abort the run: compiled without recovery, and halt_on_error for
+# the runtime, so undefined behaviour fails the suite instead of printing a
+# line in a passing run.
 RULES_TEST_SRCS := tests/rules/test_rules.c user/xf_rules.c user/xf_util.c
 
 $(BUILD)/tests/test_rules: $(RULES_TEST_SRCS) $(USER_HDRS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D) && $(CC) $(TEST_CFLAGS) -fsanitize=address,undefined \
-		-fno-omit-frame-pointer -o $@ $(RULES_TEST_SRCS) $(CMOCKA_LIBS) -lm
+		-fno-sanitize-recover=all -fno-omit-frame-pointer -o $@ $(RULES_TEST_SRCS) $(CMOCKA_LIBS) -lm
 
 .PHONY: unit-rules
 unit-rules: $(BUILD)/tests/test_rules
-	$(Q)$(BUILD)/tests/test_rules
+	$(Q)UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 $(BUILD)/tests/test_rules
 
 TEST_RUNS += unit-rules

@@ -6,7 +6,8 @@
 #    nothing stays pinned; prints each program's size after the verifier
 #    (xlated BPF instructions);
 # 2. 'xdp-fwd parse --json' of both builds, with the same rules, prints the
-#    same for every capture in PCAPDIR (the same parse and verdict per frame).
+#    same for every capture in PCAPDIR (the same parse and verdict per frame),
+#    and skips no frame inside test_run's size limits.
 # Called by tests/toolchain/toolchain.mk (make toolchain-clang19).
 set -euo pipefail
 
@@ -66,6 +67,17 @@ for p in "$pcaps"/*.pcap; do
 	if ! cmp -s "$tmp/$(basename "$a").$n.json" "$tmp/$(basename "$b").$n.json"; then
 		echo "toolchain: $a and $b parse $p differently:" >&2
 		diff "$tmp/$(basename "$a").$n.json" "$tmp/$(basename "$b").$n.json" | head -n 20 >&2
+		exit 1
+	fi
+	# equal skips compare nothing: only the size limits may skip (parse
+	# errors out otherwise; this holds it to that)
+	if ! python3 -c 'import json, sys
+bad = [d["frame"] for d in map(json.loads, open(sys.argv[1])) if d["verdict"] == "skipped"
+       and 14 <= d["len"] <= int(sys.argv[2])]
+sys.exit("frames skipped inside the size limits: %s" % bad[:10] if bad else 0)' \
+		"$tmp/$(basename "$a").$n.json" \
+		"$(($(getconf PAGESIZE) - 576 + 17 * $(getconf PAGESIZE)))"; then
+		echo "toolchain: $a/xdp-fwd parse $p skipped frames test_run can take" >&2
 		exit 1
 	fi
 done

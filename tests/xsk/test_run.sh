@@ -111,6 +111,54 @@ wait_xsk() {
 	return 1
 }
 
+# wait_rx N: until the live consumer on b0 has received N frames over its
+# queues (it publishes its counters once a second; at most 10 s)
+wait_rx() {
+	local _
+	for _ in $(seq 100); do
+		[ "$("$XF" stats b0 --prometheus 2>/dev/null |
+			awk '/^xdp_fwd_xsk_rx_packets_total\{/ { n += $NF } END { print n + 0 }')" = "$1" ] &&
+			return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# wait_settled: until the xsk action and xsk-no-socket counters hold still
+# (two reads 0.1 s apart agree; at most 5 s)
+wait_settled() {
+	local a b _
+	b="$(xsk_pkts) $(nosock_pkts)"
+	for _ in $(seq 50); do
+		a=$b
+		sleep 0.1
+		b="$(xsk_pkts) $(nosock_pkts)"
+		[ "$a" = "$b" ] && return 0
+	done
+	return 1
+}
+
+# wait_xsk_over N: until the xsk action count is N or more (at most 10 s)
+wait_xsk_over() {
+	local _ v
+	for _ in $(seq 200); do
+		v=$(xsk_pkts)
+		[ "$v" != "?" ] && [ "$v" != None ] && [ "$v" -ge "$1" ] 2>/dev/null && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# wait_nosock N: until the xsk-no-socket event count is N (at most 5 s)
+wait_nosock() {
+	local _
+	for _ in $(seq 100); do
+		[ "$(nosock_pkts)" = "$1" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
 # rule_pkts PORT: packets of the rule matching dport PORT
 rule_pkts() {
 	"$XF" rule list b0 --json 2>/dev/null |
@@ -169,7 +217,7 @@ scen_exact() {
 	s2=$(cat "$WORK/s2")
 	check_eq "exact: all $n + $m sent" "$s1+$s2" "$n+$m"
 	wait_xsk $n
-	sleep 0.3
+	wait_rx $n
 	run_stop
 	wait_for "$LPID" 15
 	check_eq "exact: run exits 0" "$RUN_RC" 0
@@ -229,7 +277,7 @@ scen_capture() {
 		--rate 10000)" $n
 	check_eq "capture: noise sent" "$(send --dport $PORT_K --count 100 --flow 5)" 100
 	wait_xsk $n
-	sleep 0.3
+	wait_rx $n
 	run_stop
 	check_eq "capture: run exits 0" "$RUN_RC" 0
 	check "capture: pcap == the $n frames sent, byte for byte, in order, nothing else" \
@@ -300,7 +348,7 @@ scen_queues() {
 	s2=$(cat "$WORK/s2")
 	check_eq "queues: all sent" "$s1+$s2" "$n+$n"
 	wait_xsk $((2 * n))
-	sleep 0.3
+	wait_rx $((2 * n))
 	run_stop
 	check_eq "queues: run exits 0" "$RUN_RC" 0
 	note "per queue rx_packets: $(rj '[(q["queue"], q["rx_packets"]) for q in d["queues"]]')"
@@ -321,21 +369,20 @@ scen_queues() {
 
 # 6. Fill-ring starvation shows in the counters, and the run still stops.
 scen_starve() {
-	local burst=20000 x0 x t0 el
+	local burst=20000 x0 x
 
 	check "starve: load and rule add" setup_prog || return
 	# (a) a burst as fast as Python sends, on the worker's CPU, into a
 	# 64-frame UMEM processed one frame per batch
 	x0=$(xsk_pkts)
-	t0=$(now)
 	run_bg starve-a --frames 64 --ring-size 64 --batch 1 --cpus 0 --duration 3
 	check "starve: run starts" run_ready 1 || { run_stop; return; }
 	check_eq "starve: burst of $burst sent" "$(send_on 0 --dport $PORT --count $burst \
 		--flow 9 --rate 0)" $burst
-	wait_for "$RUN_PID" 8
-	el=$(awk "BEGIN { printf \"%.2f\", $(now) - $t0 }")
+	# how long it took is not asserted: it stops by itself (124: it did not)
+	wait_for "$RUN_PID" 30
 	check_eq "starve: stops on --duration, exit 0" "$WRC" 0
-	check "starve: ended after 3 s and before 6 s (took $el s)" fcmp "$el >= 3 && $el < 6"
+	wait_settled
 	x=$(($(xsk_pkts) - x0))
 	note "xsk action $x: $(rj '[(k, d["queues"][0][k]) for k in ("rx_packets", "rx_dropped",
 		"rx_ring_full", "rx_fill_ring_empty_descs")]')"
@@ -352,13 +399,13 @@ scen_starve() {
 	x0=$(xsk_pkts)
 	run_bg starve-b --frames 64 --ring-size 64 --batch 1 --duration 3
 	check "starve (stopped consumer): run starts" run_ready 1 || { run_stop; return; }
-	sleep 0.2
 	kill -STOP "$RUN_PID"
 	check_eq "starve (stopped consumer): 1000 sent" \
 		"$(send --dport $PORT --count 1000 --flow 10 --rate 0)" 1000
-	sleep 0.3
+	# every frame sent is counted by the program before the consumer resumes
+	wait_xsk $((x0 + 1000))
 	kill -CONT "$RUN_PID"
-	wait_for "$RUN_PID" 8
+	wait_for "$RUN_PID" 30
 	x=$(($(xsk_pkts) - x0))
 	check_eq "starve (stopped consumer): exit 0" "$WRC" 0
 	check_eq "starve (stopped consumer): rx_packets == 64, rx_dropped == fill_empty == xsk - 64" \
@@ -381,7 +428,7 @@ scen_sigkill() {
 	x0=$(xsk_pkts)
 	check_eq "sigkill: flow 11 sent (to the consumer)" "$(send --dport $PORT --count $n --flow 11)" $n
 	wait_xsk $((x0 + n))
-	sleep 0.2
+	wait_rx $n
 	{
 		run_signal KILL
 		wait_for "$RUN_PID" 5
@@ -392,7 +439,7 @@ scen_sigkill() {
 	e0=$(nosock_pkts)
 	check_eq "sigkill: flow 12 sent (after the kill)" "$(send --dport $PORT --count $n --flow 12)" $n
 	wait_xsk $((x0 + n))
-	sleep 0.3
+	wait_nosock $((e0 + n))
 	check_eq "sigkill: xsk-no-socket grew by $n (the killed socket left the map)" \
 		"$(($(nosock_pkts) - e0))" $n
 
@@ -401,7 +448,7 @@ scen_sigkill() {
 	x0=$(xsk_pkts)
 	check_eq "sigkill: flow 13 sent (to the new run)" "$(send --dport $PORT --count $n --flow 13)" $n
 	wait_xsk $((x0 + n))
-	sleep 0.3
+	wait_rx $n
 	run_stop
 	check_eq "sigkill: the new run exits 0" "$RUN_RC" 0
 	check_eq "sigkill: the new run received all $n" "$(rj 'd["rx_packets"]')" $n
@@ -415,19 +462,17 @@ scen_sigkill() {
 
 # 8. The interface disappears under the consumer.
 scen_linkdel() {
-	local n=100 t0 el
+	local n=100
 
 	check "linkdel: load and rule add" setup_prog || return
 	run_bg linkdel --duration 60
 	check "linkdel: run starts" run_ready 1 || { run_stop; return; }
 	check_eq "linkdel: $n sent" "$(send --dport $PORT --count $n --flow 14)" $n
 	wait_xsk $n
-	sleep 0.2
-	t0=$(now)
+	wait_rx $n
 	ina ip link del a0
-	wait_for "$RUN_PID" 10
-	el=$(awk "BEGIN { printf \"%.2f\", $(now) - $t0 }")
-	check "linkdel: run ends within 2 s (took $el s)" fcmp "$el <= 2"
+	# it ends by itself (--duration is 60; 124: it did not within 30 s)
+	wait_for "$RUN_PID" 30
 	check "linkdel: exit status non-zero ($WRC)" failed_rc "$WRC"
 	check "linkdel: the message names b0" grep -q "b0" "$RUN_ERR"
 	note "stderr: $(grep -v '^queue\|warning' "$RUN_ERR" | head -3 | tr '\n' ' ')"
@@ -440,7 +485,7 @@ scen_linkdel() {
 # may vanish.  (The consumer once stopped its workers before taking the
 # sockets out of the XSKMAP, and frames arriving in between were lost.)
 scen_stoploss() {
-	local mode x0 e0 x e got sp
+	local mode x0 e0 x e got sp xs live
 
 	check "stoploss: load and rule add" setup_prog || return
 	for mode in rxdrop capture; do
@@ -454,12 +499,18 @@ scen_stoploss() {
 		check "stoploss ($mode): run starts" run_ready 1 || { run_stop; return; }
 		send --dport $PORT --count 60000 --flow 15 --rate 30000 >/dev/null &
 		sp=$!
-		sleep 1
+		# SIGINT once frames flow; 60000 at 30000/s keeps the sender
+		# going for 2 s at least, so frames must still be arriving
+		wait_xsk_over $((x0 + 1000))
+		xs=$(($(xsk_pkts) - x0))
+		live=$(alive "$sp" && echo sending || echo finished)
 		run_stop
 		wait "$sp"
-		sleep 0.3
+		wait_settled
 		x=$(($(xsk_pkts) - x0))
 		e=$(($(nosock_pkts) - e0))
+		check "stoploss ($mode): frames were in flight at SIGINT (sender $live; xsk $xs at the signal, $x in the end)" \
+			[ "$live $((x > xs))" = "sending 1" ]
 		got=$(rj 'd["rx_packets"] + d["queues"][0]["rx_dropped"] + d["queues"][0]["rx_ring_full"]')
 		check_eq "stoploss ($mode): exit 0" "$RUN_RC" 0
 		check_eq "stoploss ($mode): xsk action ($x) == consumer's ($got) + xsk-no-socket ($e)" \
@@ -551,18 +602,18 @@ mklink() {
 		ip -n "$NSB" neigh replace $IP_A lladdr "$MAC_A" dev b0 nud permanent
 }
 
+xsk_skip() {	# tests/suite.sh reads the reason from $XF_SKIP_FILE
+	echo "xsk: skipped ($*)"
+	[ -n "${XF_SKIP_FILE:-}" ] && echo "$*" >"$XF_SKIP_FILE"
+	exit 77
+}
+
 outer() {
 	local tool scen rc passed failed t0
 
-	if [ "$(id -u)" != 0 ]; then
-		echo "xsk: skipped (needs root)"
-		exit 77
-	fi
+	[ "$(id -u)" = 0 ] || xsk_skip "needs root"
 	for tool in ip timeout taskset awk "$PY"; do
-		if ! command -v "$tool" >/dev/null; then
-			echo "xsk: skipped ($tool not found)"
-			exit 77
-		fi
+		command -v "$tool" >/dev/null || xsk_skip "$tool not found"
 	done
 	t0=$(now)
 	NSA=xft-xa-$$

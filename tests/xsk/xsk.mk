@@ -4,7 +4,7 @@
 
 .PHONY: xsk-run
 xsk-run: $(BUILD)/xdp-fwd
-	$(Q)XDP_FWD=$(abspath $(BUILD)/xdp-fwd) tests/xsk/test_run.sh; rc=$$?; \
-	if [ $$rc -eq 77 ]; then echo "  xsk-run: skipped"; else exit $$rc; fi
+	$(Q)XDP_FWD=$(abspath $(BUILD)/xdp-fwd) $(SUITE_RUN) xsk-run 'needs root and its tools' -- \
+		tests/xsk/test_run.sh
 
 TEST_RUNS += xsk-run
