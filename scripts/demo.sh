@@ -80,6 +80,8 @@ jget() { /usr/bin/python3 -c 'import json,sys; j=json.loads(sys.argv[1]); print(
 consumer_up() { [ "$(jget "$(tb_dut "$XF" status b0 --json)" 'j["consumer"] is not None')" = True ]; }
 sink_bound() { tb_dut grep -q ':1B5A ' /proc/net/udp; }		# 7002 in hex
 udp_mib() { tb_dut awk -v k="$1" '/^Udp:/ { if (!n++) split($0, h); else for (i in h) if (h[i] == k) print $i }' /proc/net/snmp; }
+# cpu_jiffies: busy and total jiffies of all CPUs so far (steal counts as busy)
+cpu_jiffies() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat; }
 # rule_hits DPORT: frames that port's rule matched (the XDP program's count)
 rule_hits() { jget "$rules" "sum(r['packets'] for r in j if r['dport'] == $1)"; }
 
@@ -128,8 +130,10 @@ sink_pid=$!
 until_ok 5 sink_bound || { echo "demo: the UDP socket reader did not start" >&2; exit 1; }
 
 say "${PER_PATH} frames to each of ports 7000, 7001, 7002: $((3 * RATE)) pps for ${SECS} s from CPU 0"
+read -r busy0 total0 < <(cpu_jiffies)
 tb_gen "$XF" gen a0 --dst-mac "$TB_B_MAC" --dport 7000-7002 --rate $((3 * RATE)) \
 	--count $((3 * PER_PATH)) --duration $((SECS + 2)) --cpus 0 --json >"$TB_RUN/gen.json"
+read -r busy1 total1 < <(cpu_jiffies)
 say "waiting for the socket reader's count"
 wait "$sink_pid" || true
 sink_pid=
@@ -180,6 +184,7 @@ failures=()
 path 7000 "steered to AF_XDP" "$xsk_rx" "rx_ring_full $ring_full, rx_dropped $xsk_dropped"
 path 7001 "dropped in XDP" - -
 path 7002 "passed to the kernel" "$sock_rx" "UdpRcvbufErrors $rcvbuf_err, UdpNoPorts $no_ports"
+echo "CPU use during the traffic: $(( 100 * (busy1 - busy0) / (total1 - total0 + 1) ))% of $(nproc) CPUs, everything on the machine included"
 [ "$sent" -eq $((3 * PER_PATH)) ] ||
 	echo "(the generator sent $sent of $((3 * PER_PATH)) before its time limit; the table expects what it sent)"
 
@@ -189,6 +194,6 @@ if [ "$fail" -eq 0 ]; then
 fi
 say "FAILED: frames were lost"
 printf '  %s\n' "${failures[@]}"
-echo "  load on this machine (other work competes for the same CPUs): $(cut -d' ' -f1-3 /proc/loadavg)"
-ps -eo pcpu,pid,comm --sort=-pcpu | sed -n '2,6s/^/    /p'
+echo "  Other work on the machine competes for the same CPUs: see the CPU use above, and the"
+echo "  load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 exit 1
