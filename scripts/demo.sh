@@ -80,10 +80,10 @@ RX_CPU=$(( $(nproc) > 1 ? 1 : 0 ))
 
 . scripts/testbed.sh
 
-cons_pid="" sink_pid=""
+cons_pid="" sink_pid="" gen_pid=""
 cleanup() {
 	local p
-	for p in $cons_pid $sink_pid; do kill "$p" 2>/dev/null || true; done
+	for p in $gen_pid $cons_pid $sink_pid; do kill "$p" 2>/dev/null || true; done
 	wait 2>/dev/null || true
 	tb_down
 }
@@ -155,8 +155,13 @@ until_ok 5 sink_bound || { echo "demo: the UDP socket reader did not start" >&2;
 
 say "${PER_PATH} frames to each of ports 7000, 7001, 7002: $((3 * RATE)) pps for ${SECS} s from CPU 0"
 read -r busy0 total0 < <(cpu_jiffies)
-tb_gen "$XF" gen a0 --dst-mac "$TB_B_MAC" --dport 7000-7002 --rate $((3 * RATE)) \
-	--count $((3 * PER_PATH)) --duration $((SECS + 2)) --cpus 0 --json >"$TB_RUN/gen.json"
+# In the background: a signal to the demo interrupts `wait`, not a foreground
+# command, so SIGTERM stops it at once and the trap stops the generator.
+tb_exec "$TB_GEN" "$XF" gen a0 --dst-mac "$TB_B_MAC" --dport 7000-7002 --rate $((3 * RATE)) \
+	--count $((3 * PER_PATH)) --duration $((SECS + 2)) --cpus 0 --json >"$TB_RUN/gen.json" &
+gen_pid=$!
+wait "$gen_pid" || { echo "demo: the generator failed" >&2; exit 1; }
+gen_pid=
 read -r busy1 total1 < <(cpu_jiffies)
 say "waiting for the socket reader's count"
 wait "$sink_pid" || true
