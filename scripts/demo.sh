@@ -16,10 +16,11 @@
 #    a third of what it sent (the first ports one more when it does not
 #    divide).
 #  - b0's receive NAPI (the XDP program, the copy to the AF_XDP socket, the
-#    kernel's UDP receive) in its own thread on CPU 0, at SCHED_FIFO 1.  In
-#    softirq it runs wherever it was last scheduled, and when that is
-#    ksoftirqd behind other work, veth's 256-frame ring overflows within a
-#    millisecond: frames lost before XDP ever sees them.
+#    kernel's UDP receive) in its own thread on CPU 0, at SCHED_FIFO 1.  As
+#    a softirq, runs lost thousands of frames before XDP (a0's
+#    xdp_xmit_errors): veth's ring holds 256 frames, under a millisecond
+#    here, and a softirq NAPI runs wherever it was last scheduled, possibly
+#    in ksoftirqd behind other work.
 #  - the consumer and the socket reader on CPU 1, at SCHED_FIFO priority 1:
 #    at normal priority, any other busy process on the machine delayed
 #    them by more than the 20 ms the consumer's RX ring holds at 100 kpps,
