@@ -85,7 +85,7 @@ deps:
 
 demo:
 	$(Q)scripts/install-deps.sh
-	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) --no-print-directory all $(BUILD)/tests/udp_sink
 	$(Q)scripts/demo.sh
 
 # Everything lands under $(DESTDIR)$(PREFIX); the unit's @SBINDIR@ becomes

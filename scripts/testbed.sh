@@ -4,7 +4,8 @@
 #
 #   GEN namespace  a0  192.0.2.1/24 2001:db8::1/64  --veth--  b0  192.0.2.2/24 2001:db8::2/64  DUT namespace
 #
-# Use it as a library (source it, then tb_up / tb_gen CMD / tb_dut CMD / tb_down)
+# Use it as a library (source it, then tb_up / tb_gen CMD / tb_dut CMD / tb_down;
+# tb_exec NS CMD & for a background command whose pid is $!)
 # or as a command:  scripts/testbed.sh up [QUEUES] | down | gen CMD... | dut CMD...
 # The namespace names come from TB_NAME (default xft-tb); addresses are
 # documentation ranges only, and neighbours are static, so nothing ever
@@ -22,9 +23,16 @@ TB_RUN=/run/xdp-fwd-testbed/$TB_NAME
 TB_A_IP=192.0.2.1 TB_B_IP=192.0.2.2
 TB_A_IP6=2001:db8::1 TB_B_IP6=2001:db8::2
 
+TB_BIND='mount --bind "$0" /sys/fs/bpf && exec "$@"'
 tb_in() {	# NS CMD...: run CMD in NS with the testbed's bpffs at /sys/fs/bpf
 	local ns=$1; shift
-	ip netns exec "$ns" sh -c 'mount --bind "$0" /sys/fs/bpf && exec "$@"' "$TB_RUN/bpf" "$@"
+	ip netns exec "$ns" sh -c "$TB_BIND" "$TB_RUN/bpf" "$@"
+}
+# tb_exec NS CMD...: as tb_in, but CMD replaces the calling shell, so that
+# after `tb_exec NS CMD &` the pid in $! is CMD's own, to signal and wait for.
+tb_exec() {
+	local ns=$1; shift
+	exec ip netns exec "$ns" sh -c "$TB_BIND" "$TB_RUN/bpf" "$@"
 }
 tb_gen() { tb_in "$TB_GEN" "$@"; }
 tb_dut() { tb_in "$TB_DUT" "$@"; }
