@@ -95,7 +95,8 @@ INSTALL_FILES   = $(INSTALL_SBIN)/xdp-fwd \
 		  $(PREFIX)/lib/bpf/xdp_fwd.bpf.o \
 		  $(PREFIX)/share/man/man8/xdp-fwd.8 \
 		  $(PREFIX)/share/bash-completion/completions/xdp-fwd \
-		  $(PREFIX)/lib/systemd/system/xdp-fwd@.service
+		  $(PREFIX)/lib/systemd/system/xdp-fwd@.service \
+		  $(PREFIX)/lib/systemd/system/xdp-fwd-run@.service
 
 install: all
 	install -D -m 0755 $(BUILD)/xdp-fwd $(DESTDIR)$(INSTALL_SBIN)/xdp-fwd
@@ -106,7 +107,10 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/lib/systemd/system
 	sed 's|@SBINDIR@|$(INSTALL_SBIN)|g' scripts/xdp-fwd@.service \
 		> $(DESTDIR)$(PREFIX)/lib/systemd/system/xdp-fwd@.service
-	chmod 0644 $(DESTDIR)$(PREFIX)/lib/systemd/system/xdp-fwd@.service
+	sed 's|@SBINDIR@|$(INSTALL_SBIN)|g' scripts/xdp-fwd-run@.service \
+		> $(DESTDIR)$(PREFIX)/lib/systemd/system/xdp-fwd-run@.service
+	chmod 0644 $(DESTDIR)$(PREFIX)/lib/systemd/system/xdp-fwd@.service \
+		$(DESTDIR)$(PREFIX)/lib/systemd/system/xdp-fwd-run@.service
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR),$(INSTALL_FILES))

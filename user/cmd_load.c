@@ -198,6 +198,9 @@ static void status_print(const struct status *st, struct jw *w)
 		if (st->has_consumer) {
 			jw_obj_open(w, "consumer");
 			jw_u64(w, "pid", (unsigned long long)st->cons.pid);
+			jw_str(w, "state", st->cons.waiting ? "waiting" : "running");
+			jw_str(w, "reason", st->cons.waiting ? st->cons.reason : NULL);
+			jw_u64(w, "reconnects", st->cons.reconnects);
 			jw_arr_open(w, "queues");
 			for (unsigned int i = 0; i < st->cons.nq; i++) {
 				jw_obj_open(w, NULL);
@@ -242,12 +245,31 @@ static void status_print(const struct status *st, struct jw *w)
 		       "to copy\n", st->xf.why);
 	}
 	if (st->has_consumer) {
-		printf("  consumer: xdp-fwd run, pid %d:", st->cons.pid);
+		printf("  consumer: xdp-fwd run, pid %d, ", st->cons.pid);
+		if (st->cons.waiting)
+			printf("WAITING (%s), no socket bound", st->cons.reason);
+		else
+			printf("running:");
 		for (unsigned int i = 0; i < st->cons.nq; i++)
 			printf("%s queue %u %s", i ? "," : "", st->cons.q[i].queue,
 			       st->cons.q[i].zerocopy ? "zero-copy" : "copy");
-		printf("\n");
+		printf("; %llu reconnects\n", st->cons.reconnects);
 	}
+}
+
+/* No pins: say so, and whether an `xdp-fwd run` waits there for the program. */
+static void not_loaded(const char *ifname)
+{
+	struct xf_consumer c;
+	FILE *f = xf_consumer_open(ifname, &c);
+
+	if (!f) {
+		xf_err("xdp-fwd is not loaded on %s", ifname);
+		return;
+	}
+	fclose(f);
+	xf_err("xdp-fwd is not loaded on %s; an 'xdp-fwd run' (pid %d) waits there for it (%s)",
+	       ifname, c.pid, c.waiting ? c.reason : "running");
 }
 
 int do_status(int argc, char **argv)
@@ -275,7 +297,8 @@ int do_status(int argc, char **argv)
 			       "program id, the rule and shape counts and the policy; the kernel,\n"
 			       "the driver's XDP features where the kernel reports them (Linux 6.3+)\n"
 			       "and so whether 'run' will try zero-copy AF_XDP; and the running\n"
-			       "'xdp-fwd run' on it, with the mode each of its queues was granted.\n"
+			       "'xdp-fwd run' on it: running, with the mode each of its queues was\n"
+			       "granted, or waiting (and why) to re-bind after a fault.\n"
 			       "  -j, --json   one JSON object per interface, one per line\n");
 			return XF_EXIT_OK;
 		default:
@@ -299,7 +322,7 @@ int do_status(int argc, char **argv)
 				xf_err("cannot look at %s: %s (xdp-fwd needs root)", dir,
 				       strerror(errno));
 			else
-				xf_err("xdp-fwd is not loaded on %s", argv[optind]);
+				not_loaded(argv[optind]);
 			return XF_EXIT_FAIL;
 		}
 		if (status_read(argv[optind], &st))

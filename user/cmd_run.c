@@ -29,6 +29,104 @@ static void on_signal(int sig)
 	got_signal = sig;
 }
 
+/*
+ * Faults and reconnects.
+ *
+ * The main thread watches what the workers cannot see: the interface (gone,
+ * or administratively down), the program on it (detached, replaced by
+ * another, re-loaded by xdp-fwd with a new XSKMAP), the channel count, and
+ * each worker's err.  On a fault it takes every socket out of the XSKMAP
+ * (steered frames then take the program's XDP_PASS fallback to the kernel),
+ * joins the workers, folds their counters into per-queue totals that
+ * outlive the bind, and closes every socket and UMEM.  It then waits until
+ * the interface is "ready" (up, xdp-fwd's program attached, at least one
+ * wanted queue exists) and binds again.  A link that is down may still
+ * accept a bind on some drivers, so readiness is decided here, not by the
+ * bind.  The fast path is untouched: workers never look at any of this.
+ */
+enum fault {
+	FAULT_NONE,
+	FAULT_LINK_DOWN,
+	FAULT_CHANNELS,
+	FAULT_PROG_DETACHED,
+	FAULT_PROG_REPLACED,
+	FAULT_PROG_RELOADED,
+	FAULT_SOCKET,
+	FAULT_GONE,
+	FAULT_MAX,
+	FAULT_FATAL = FAULT_MAX,	/* frames do not add up: never reconnect */
+};
+
+/* The names in run's JSON ("faults"), the metrics and status's reason. */
+static const char *const fault_names[FAULT_MAX] = {
+	[FAULT_NONE] = "none",
+	[FAULT_LINK_DOWN] = "link-down",
+	[FAULT_CHANNELS] = "channels-changed",
+	[FAULT_PROG_DETACHED] = "program-detached",
+	[FAULT_PROG_REPLACED] = "program-replaced",
+	[FAULT_PROG_RELOADED] = "program-reloaded",
+	[FAULT_SOCKET] = "socket-error",
+	[FAULT_GONE] = "interface-gone",
+};
+
+static const char *const fault_text[FAULT_MAX] = {
+	[FAULT_NONE] = "",
+	[FAULT_LINK_DOWN] = "the link went down",
+	[FAULT_CHANNELS] = "the channel count changed",
+	[FAULT_PROG_DETACHED] = "xdp-fwd's program was detached",
+	[FAULT_PROG_REPLACED] = "another XDP program replaced xdp-fwd's",
+	[FAULT_PROG_RELOADED] = "xdp-fwd's program was re-loaded",
+	[FAULT_SOCKET] = "the socket reported an error",
+	[FAULT_GONE] = "the interface is gone",
+};
+
+/*
+ * Backoff before a re-bind: 100 ms after a fault, doubling with every bind
+ * that fails and with every fault that comes within RECONNECT_STABLE_S of
+ * the last bind (a flapping link), up to 5 s.  Readiness itself is looked
+ * at every 100 ms: waiting costs nothing but a few system calls.
+ */
+#define RECONNECT_MIN_S		0.1
+#define RECONNECT_MAX_S		5.0
+#define RECONNECT_STABLE_S	10.0
+#define TICK_US			100000
+
+/* A queue's counters over the whole run: past binds, folded at each teardown. */
+struct qtotal {
+	bool seen;		/* bound at least once */
+	bool bound;		/* has a socket now */
+	bool accounted;		/* every bind's frames added up at its teardown */
+	bool zerocopy;		/* the mode of the last bind */
+	const char *mode_why;
+	unsigned long long rx_packets, rx_bytes, tx_packets, tx_dropped, wakeups;
+	unsigned long long rx_dropped, rx_invalid_descs, rx_ring_full, rx_fill_ring_empty_descs;
+	unsigned long long tx_invalid_descs, tx_ring_empty_descs;
+	unsigned long long binds, socket_errors;
+};
+
+struct runner {
+	struct xf_run_cfg cfg;		/* queues[] and ifindex change per bind */
+	struct xf_run run;
+	bool bound;
+	struct xf_maps m;
+	__u32 prog_id;			/* the program whose XSKMAP m holds */
+	bool loaded_here;		/* run loaded the program: it unloads it */
+	__u32 own_id;			/* the program run loaded last */
+	bool all;			/* --queues all */
+	unsigned int want[XF_MAX_QUEUES], nwant;	/* an explicit --queues */
+	unsigned int order[XF_MAX_QUEUES], norder;	/* queues in summary order */
+	unsigned int nq_dev;		/* the device's queue count at the bind */
+	unsigned int cap_nq;		/* at most this many sockets (capture rings) */
+	struct qtotal qt[XF_MAX_QUEUES];
+	unsigned long long faults[FAULT_MAX], reconnects;
+	bool ended_bound;		/* the run stopped with its sockets bound */
+	bool no_reconnect, wait_iface, quiet;
+	const char *why;		/* waiting: the reason, a fault_names[] or below */
+	double bound_at, next_try, backoff;
+	char missing[64];		/* last "missing queues" message, said once */
+	char stats_path[PATH_MAX];
+};
+
 static void run_usage(FILE *f)
 {
 	fprintf(f,
@@ -57,31 +155,60 @@ static void run_usage(FILE *f)
 		"  -C, --cpus LIST         pin worker i to the i-th CPU of LIST\n"
 		"  -d, --duration S        stop after S seconds\n"
 		"  -n, --count N           stop after N frames in total\n"
+		"  -N, --no-reconnect      end the run (exit 1) on any fault instead of re-binding\n"
+		"  -W, --wait-for-interface  when IFACE is deleted, wait for an interface of that\n"
+		"                          name to appear and re-bind (default: exit 1)\n"
 		"  -j, --json              final summary as one JSON object, the last line of stdout\n"
 		"  -Q, --quiet             no live rates\n"
 		"\n"
+		"Faults: when the link goes down, the channel count changes, the program is\n"
+		"detached or replaced, or a socket reports an error, run says so on stderr,\n"
+		"closes every socket (steered frames go to the kernel meanwhile), waits until\n"
+		"the link is up, xdp-fwd's program is attached and the queues exist, and binds\n"
+		"again: first after 100 ms, doubling to 5 s while binds fail or faults repeat.\n"
+		"Counters are cumulative over re-binds.  A program run loaded itself is loaded\n"
+		"again when it is gone.\n"
 		"Live rates go to stderr once a second; SIGINT or SIGTERM stop the run cleanly.\n"
-		"Exit status: 0 after a clean stop, 1 on a fault (interface gone or down).\n");
+		"Exit status: 0 after a clean stop, 1 on a fault with --no-reconnect, when the\n"
+		"interface is deleted (without --wait-for-interface), or when UMEM frames do\n"
+		"not add up (a bug).\n");
 }
 
-/* The driver's RX queue count (combined, else rx channels), or 1. */
-static unsigned int queue_count(const char *ifname)
+/*
+ * The driver's RX queue count (combined, else rx channels) and its maximum;
+ * 1 and 1 when the driver reports no channels.
+ */
+static void channels(const char *ifname, unsigned int *cur, unsigned int *max)
 {
 	struct ethtool_channels ch = { .cmd = ETHTOOL_GCHANNELS };
 	struct ifreq ifr = {};
 	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	unsigned int n = 1;
 
+	*cur = 1;
+	if (max)
+		*max = 1;
 	if (fd < 0)
-		return 1;
+		return;
 	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
 	ifr.ifr_data = (void *)&ch;
 	if (!ioctl(fd, SIOCETHTOOL, &ifr)) {
-		n = ch.combined_count ? ch.combined_count : ch.rx_count;
-		if (!n)
-			n = 1;
+		*cur = ch.combined_count ? ch.combined_count : ch.rx_count;
+		if (!*cur)
+			*cur = 1;
+		if (max) {
+			*max = ch.max_combined ? ch.max_combined : ch.max_rx;
+			if (*max < *cur)
+				*max = *cur;
+		}
 	}
 	close(fd);
+}
+
+static unsigned int queue_count(const char *ifname)
+{
+	unsigned int n;
+
+	channels(ifname, &n, NULL);
 	return n;
 }
 
@@ -107,71 +234,102 @@ static unsigned long long ld(_Atomic unsigned long long *v)
 	return atomic_load_explicit(v, memory_order_relaxed);
 }
 
-static void print_rates(struct xf_run *r, unsigned long long *prev, double dt,
+/* The socket of queue on the current bind, or NULL. */
+static struct xf_queue *live_queue(struct runner *rr, unsigned int queue)
+{
+	for (unsigned int i = 0; rr->bound && i < rr->run.cfg.nq; i++)
+		if (rr->run.q[i].queue == queue)
+			return &rr->run.q[i];
+	return NULL;
+}
+
+/* A queue's counters over the run: its totals plus the live bind's. */
+static void queue_view(struct runner *rr, unsigned int queue, struct qtotal *v)
+{
+	struct xf_queue *q = live_queue(rr, queue);
+	struct xdp_statistics xs;
+
+	*v = rr->qt[queue];
+	if (!q)
+		return;
+	v->rx_packets += ld(&q->st.rx_packets);
+	v->rx_bytes += ld(&q->st.rx_bytes);
+	v->tx_packets += ld(&q->st.tx_packets);
+	v->tx_dropped += ld(&q->st.tx_dropped);
+	v->wakeups += ld(&q->st.wakeups);
+	if (!xf_xsk_stats(q, &xs)) {
+		v->rx_dropped += xs.rx_dropped;
+		v->rx_invalid_descs += xs.rx_invalid_descs;
+		v->rx_ring_full += xs.rx_ring_full;
+		v->rx_fill_ring_empty_descs += xs.rx_fill_ring_empty_descs;
+		v->tx_invalid_descs += xs.tx_invalid_descs;
+		v->tx_ring_empty_descs += xs.tx_ring_empty_descs;
+	}
+	v->accounted = v->accounted && xf_queue_frames_ok(q);
+}
+
+static unsigned long long total_rx(struct runner *rr)
+{
+	unsigned long long n = 0;
+	struct qtotal v;
+
+	for (unsigned int i = 0; i < rr->norder; i++) {
+		queue_view(rr, rr->order[i], &v);
+		n += v.rx_packets;
+	}
+	return n;
+}
+
+static void print_rates(struct runner *rr, unsigned long long *prev, double dt,
 			unsigned long long *fill_empty_prev)
 {
 	unsigned long long tot_p = 0, tot_b = 0;
 
-	for (unsigned int i = 0; i < r->cfg.nq; i++) {
-		struct xf_queue *q = &r->q[i];
-		unsigned long long p = ld(&q->st.rx_packets), b = ld(&q->st.rx_bytes);
+	for (unsigned int i = 0; rr->bound && i < rr->run.cfg.nq; i++) {
+		struct xf_queue *q = &rr->run.q[i];
+		unsigned int k = q->queue;
 		struct xdp_statistics xs;
+		struct qtotal v;
 
-		tot_p += p - prev[2 * i];
-		tot_b += b - prev[2 * i + 1];
-		fprintf(stderr, "  q%-3u %12.0f pps %10.1f Mbit/s  tx %llu", q->queue,
-			(p - prev[2 * i]) / dt, (b - prev[2 * i + 1]) * 8 / dt / 1e6,
-			ld(&q->st.tx_packets));
+		queue_view(rr, k, &v);
+		tot_p += v.rx_packets - prev[2 * k];
+		tot_b += v.rx_bytes - prev[2 * k + 1];
+		fprintf(stderr, "  q%-3u %12.0f pps %10.1f Mbit/s  tx %llu", k,
+			(v.rx_packets - prev[2 * k]) / dt,
+			(v.rx_bytes - prev[2 * k + 1]) * 8 / dt / 1e6, v.tx_packets);
 		if (!xf_xsk_stats(q, &xs)) {
 			fprintf(stderr, "  rx_dropped %llu ring_full %llu fill_empty %llu",
-				(unsigned long long)xs.rx_dropped,
-				(unsigned long long)xs.rx_ring_full,
-				(unsigned long long)xs.rx_fill_ring_empty_descs);
-			if (xs.rx_fill_ring_empty_descs > fill_empty_prev[i])
+				v.rx_dropped, v.rx_ring_full, v.rx_fill_ring_empty_descs);
+			if (xs.rx_fill_ring_empty_descs > fill_empty_prev[k])
 				fprintf(stderr, "  WARNING: fill ring ran empty");
-			fill_empty_prev[i] = xs.rx_fill_ring_empty_descs;
+			fill_empty_prev[k] = xs.rx_fill_ring_empty_descs;
 		}
 		fputc('\n', stderr);
-		prev[2 * i] = p;
-		prev[2 * i + 1] = b;
+		prev[2 * k] = v.rx_packets;
+		prev[2 * k + 1] = v.rx_bytes;
 	}
+	if (!rr->bound)
+		fprintf(stderr, "  waiting (%s)\n", rr->why);
 	fprintf(stderr, "total %12.0f pps %10.1f Mbit/s\n", tot_p / dt, tot_b * 8 / dt / 1e6);
 }
 
-static void summary(struct xf_run *r, double secs, bool json, unsigned long long captured,
-		    unsigned long long missed, bool capture)
+static void summary_json(struct runner *rr, double secs, unsigned long long captured,
+			 unsigned long long missed, bool capture)
 {
 	unsigned long long rp = 0, rb = 0, tp = 0;
+	struct qtotal v;
 	struct jw w;
 
-	for (unsigned int i = 0; i < r->cfg.nq; i++) {
-		rp += ld(&r->q[i].st.rx_packets);
-		rb += ld(&r->q[i].st.rx_bytes);
-		tp += ld(&r->q[i].st.tx_packets);
-	}
-	if (!json) {
-		printf("%s: %llu packets, %llu bytes received, %llu sent in %.1f s (%.0f pps)\n",
-		       r->cfg.ifname, rp, rb, tp, secs, secs > 0 ? rp / secs : 0);
-		for (unsigned int i = 0; i < r->cfg.nq; i++) {
-			struct xdp_statistics xs;
-
-			xf_xsk_stats(&r->q[i], &xs);
-			printf("  queue %u (%s): rx %llu, tx %llu, rx_dropped %llu, "
-			       "rx_ring_full %llu, fill_ring_empty %llu\n", r->q[i].queue,
-			       r->q[i].zerocopy ? "zero-copy" : "copy",
-			       ld(&r->q[i].st.rx_packets), ld(&r->q[i].st.tx_packets),
-			       (unsigned long long)xs.rx_dropped,
-			       (unsigned long long)xs.rx_ring_full,
-			       (unsigned long long)xs.rx_fill_ring_empty_descs);
-		}
-		if (capture)
-			printf("  captured %llu, not captured (writer behind) %llu\n", captured, missed);
-		return;
+	for (unsigned int i = 0; i < rr->norder; i++) {
+		queue_view(rr, rr->order[i], &v);
+		rp += v.rx_packets;
+		rb += v.rx_bytes;
+		tp += v.tx_packets;
 	}
 	jw_init(&w, stdout);
 	jw_obj_open(&w, NULL);
-	jw_str(&w, "ifname", r->cfg.ifname);
-	jw_str(&w, "mode", r->cfg.ops.name);
+	jw_str(&w, "ifname", rr->cfg.ifname);
+	jw_str(&w, "mode", rr->cfg.ops.name);
 	jw_dbl(&w, "duration", secs);
 	jw_u64(&w, "rx_packets", rp);
 	jw_u64(&w, "rx_bytes", rb);
@@ -180,28 +338,34 @@ static void summary(struct xf_run *r, double secs, bool json, unsigned long long
 		jw_u64(&w, "captured", captured);
 		jw_u64(&w, "capture_missed", missed);
 	}
+	jw_str(&w, "state", rr->bound || rr->ended_bound ? "running" : "waiting");
+	jw_u64(&w, "reconnects", rr->reconnects);
+	jw_obj_open(&w, "faults");
+	for (int f = FAULT_NONE + 1; f < FAULT_MAX; f++)
+		jw_u64(&w, fault_names[f], rr->faults[f]);
+	jw_obj_close(&w);
 	jw_arr_open(&w, "queues");
-	for (unsigned int i = 0; i < r->cfg.nq; i++) {
-		struct xf_queue *q = &r->q[i];
-		struct xdp_statistics xs;
-
-		xf_xsk_stats(q, &xs);
+	for (unsigned int i = 0; i < rr->norder; i++) {
+		queue_view(rr, rr->order[i], &v);
 		jw_obj_open(&w, NULL);
-		jw_u64(&w, "queue", q->queue);
-		jw_str(&w, "mode", q->zerocopy ? "zero-copy" : "copy");
-		jw_str(&w, "mode_reason", q->mode_why);
-		jw_u64(&w, "rx_packets", ld(&q->st.rx_packets));
-		jw_u64(&w, "rx_bytes", ld(&q->st.rx_bytes));
-		jw_u64(&w, "tx_packets", ld(&q->st.tx_packets));
-		jw_u64(&w, "tx_dropped", ld(&q->st.tx_dropped));
-		jw_u64(&w, "wakeups", ld(&q->st.wakeups));
-		jw_u64(&w, "rx_dropped", xs.rx_dropped);
-		jw_u64(&w, "rx_invalid_descs", xs.rx_invalid_descs);
-		jw_u64(&w, "rx_ring_full", xs.rx_ring_full);
-		jw_u64(&w, "rx_fill_ring_empty_descs", xs.rx_fill_ring_empty_descs);
-		jw_u64(&w, "tx_invalid_descs", xs.tx_invalid_descs);
-		jw_u64(&w, "tx_ring_empty_descs", xs.tx_ring_empty_descs);
-		jw_bool(&w, "frames_accounted", xf_queue_frames_ok(q));
+		jw_u64(&w, "queue", rr->order[i]);
+		jw_str(&w, "mode", v.zerocopy ? "zero-copy" : "copy");
+		jw_str(&w, "mode_reason", v.mode_why);
+		jw_bool(&w, "bound", v.bound);
+		jw_u64(&w, "binds", v.binds);
+		jw_u64(&w, "socket_errors", v.socket_errors);
+		jw_u64(&w, "rx_packets", v.rx_packets);
+		jw_u64(&w, "rx_bytes", v.rx_bytes);
+		jw_u64(&w, "tx_packets", v.tx_packets);
+		jw_u64(&w, "tx_dropped", v.tx_dropped);
+		jw_u64(&w, "wakeups", v.wakeups);
+		jw_u64(&w, "rx_dropped", v.rx_dropped);
+		jw_u64(&w, "rx_invalid_descs", v.rx_invalid_descs);
+		jw_u64(&w, "rx_ring_full", v.rx_ring_full);
+		jw_u64(&w, "rx_fill_ring_empty_descs", v.rx_fill_ring_empty_descs);
+		jw_u64(&w, "tx_invalid_descs", v.tx_invalid_descs);
+		jw_u64(&w, "tx_ring_empty_descs", v.tx_ring_empty_descs);
+		jw_bool(&w, "frames_accounted", v.accounted);
 		jw_obj_close(&w);
 	}
 	jw_arr_close(&w);
@@ -209,12 +373,49 @@ static void summary(struct xf_run *r, double secs, bool json, unsigned long long
 	fflush(stdout);
 }
 
+static void summary(struct runner *rr, double secs, bool json, unsigned long long captured,
+		    unsigned long long missed, bool capture)
+{
+	unsigned long long rp = 0, rb = 0, tp = 0;
+	struct qtotal v;
+
+	if (json) {
+		summary_json(rr, secs, captured, missed, capture);
+		return;
+	}
+	for (unsigned int i = 0; i < rr->norder; i++) {
+		queue_view(rr, rr->order[i], &v);
+		rp += v.rx_packets;
+		rb += v.rx_bytes;
+		tp += v.tx_packets;
+	}
+	printf("%s: %llu packets, %llu bytes received, %llu sent in %.1f s (%.0f pps)\n",
+	       rr->cfg.ifname, rp, rb, tp, secs, secs > 0 ? rp / secs : 0);
+	for (unsigned int i = 0; i < rr->norder; i++) {
+		queue_view(rr, rr->order[i], &v);
+		printf("  queue %u (%s): rx %llu, tx %llu, rx_dropped %llu, "
+		       "rx_ring_full %llu, fill_ring_empty %llu\n", rr->order[i],
+		       v.zerocopy ? "zero-copy" : "copy", v.rx_packets, v.tx_packets,
+		       v.rx_dropped, v.rx_ring_full, v.rx_fill_ring_empty_descs);
+	}
+	if (rr->reconnects || !(rr->bound || rr->ended_bound)) {
+		printf("  %llu reconnects; faults:", rr->reconnects);
+		for (int f = FAULT_NONE + 1; f < FAULT_MAX; f++)
+			printf(" %s %llu", fault_names[f], rr->faults[f]);
+		printf("%s\n", rr->bound || rr->ended_bound ? "" : "; ended while waiting");
+	}
+	if (capture)
+		printf("  captured %llu, not captured (writer behind) %llu\n", captured, missed);
+}
+
 /*
- * Publish the per-queue counters for `xdp-fwd stats --prometheus` (which
- * shows them while this process lives): written to a temporary file and
- * renamed, so a reader never sees half of it.
+ * Publish the consumer's state and per-queue counters for `xdp-fwd status`
+ * and `stats --prometheus` (which show them while this process lives):
+ * written to a temporary file and renamed, so a reader never sees half of
+ * it.  The "# " lines up top are the state (xf_consumer_open reads them);
+ * the counters are cumulative over re-binds, for every queue bound so far.
  */
-static void publish_queue_stats(struct xf_run *r, const char *path)
+static void publish(struct runner *rr)
 {
 	static const char *const names[][2] = {
 		{ "xdp_fwd_xsk_rx_packets_total", "Frames the AF_XDP consumer received, by queue." },
@@ -223,41 +424,471 @@ static void publish_queue_stats(struct xf_run *r, const char *path)
 		{ "xdp_fwd_xsk_rx_dropped_total", "Frames the kernel dropped for the socket (XDP_STATISTICS)." },
 		{ "xdp_fwd_xsk_rx_ring_full_total", "Frames dropped because the RX ring was full." },
 		{ "xdp_fwd_xsk_fill_ring_empty_total", "Times the fill ring was empty." },
+		{ "xdp_fwd_xsk_binds_total", "Times the AF_XDP consumer bound a socket to the queue." },
 	};
-	char tmp[PATH_MAX];
+	const char *path = rr->stats_path;
+	char tmp[PATH_MAX + 16];
+	struct qtotal v;
 	FILE *f;
 
+	if (!path[0])
+		return;
 	snprintf(tmp, sizeof(tmp), "%s.%d", path, (int)getpid());
 	f = fopen(tmp, "w");
 	if (!f)
 		return;
 	fprintf(f, "# pid %d\n", (int)getpid());
+	fprintf(f, "# state %s %s\n", rr->bound ? "running" : "waiting",
+		rr->bound ? "-" : rr->why);
+	fprintf(f, "# reconnects %llu\n", rr->reconnects);
+	for (unsigned int i = 0; rr->bound && i < rr->run.cfg.nq; i++)
+		fprintf(f, "# queue %u %s\n", rr->run.q[i].queue,
+			rr->run.q[i].zerocopy ? "zero-copy" : "copy");
 	for (size_t k = 0; k < ARRAY_SIZE(names); k++) {
 		fprintf(f, "# HELP %s %s\n# TYPE %s counter\n", names[k][0], names[k][1],
 			names[k][0]);
-		for (unsigned int i = 0; i < r->cfg.nq; i++) {
-			struct xf_queue *q = &r->q[i];
-			struct xdp_statistics xs;
-			unsigned long long v[6];
+		for (unsigned int i = 0; i < rr->norder; i++) {
+			unsigned long long val[ARRAY_SIZE(names)];
 
-			xf_xsk_stats(q, &xs);
-			v[0] = ld(&q->st.rx_packets);
-			v[1] = ld(&q->st.rx_bytes);
-			v[2] = ld(&q->st.tx_packets);
-			v[3] = xs.rx_dropped;
-			v[4] = xs.rx_ring_full;
-			v[5] = xs.rx_fill_ring_empty_descs;
+			queue_view(rr, rr->order[i], &v);
+			val[0] = v.rx_packets;
+			val[1] = v.rx_bytes;
+			val[2] = v.tx_packets;
+			val[3] = v.rx_dropped;
+			val[4] = v.rx_ring_full;
+			val[5] = v.rx_fill_ring_empty_descs;
+			val[6] = v.binds;
 			fprintf(f, "%s{iface=\"%s\",queue=\"%u\",mode=\"%s\"} %llu\n", names[k][0],
-				r->cfg.ifname, q->queue, q->zerocopy ? "zero-copy" : "copy", v[k]);
+				rr->cfg.ifname, rr->order[i], v.zerocopy ? "zero-copy" : "copy",
+				val[k]);
 		}
 	}
+	fprintf(f, "# HELP xdp_fwd_xsk_reconnects_total Re-binds of the AF_XDP consumer "
+		"after a fault.\n# TYPE xdp_fwd_xsk_reconnects_total counter\n"
+		"xdp_fwd_xsk_reconnects_total{iface=\"%s\"} %llu\n", rr->cfg.ifname,
+		rr->reconnects);
+	fprintf(f, "# HELP xdp_fwd_xsk_faults_total Faults that closed the AF_XDP consumer's "
+		"sockets, by cause.\n# TYPE xdp_fwd_xsk_faults_total counter\n");
+	for (int c = FAULT_NONE + 1; c < FAULT_MAX; c++)
+		fprintf(f, "xdp_fwd_xsk_faults_total{iface=\"%s\",cause=\"%s\"} %llu\n",
+			rr->cfg.ifname, fault_names[c], rr->faults[c]);
 	if (fclose(f) || rename(tmp, path))
 		unlink(tmp);
+}
+
+/*
+ * Close every socket, keeping what they counted.  At the end of the run
+ * (final) the queues stay marked bound: the summary says how the run ended.
+ */
+static void unbind(struct runner *rr, bool final)
+{
+	if (!rr->bound)
+		return;
+	/* out of the map, drained, joined: the counters are final */
+	xf_run_stop(&rr->run);
+	for (unsigned int i = 0; i < rr->run.cfg.nq; i++) {
+		struct xf_queue *q = &rr->run.q[i];
+		struct qtotal v;
+
+		queue_view(rr, q->queue, &v);
+		v.bound = final;
+		rr->qt[q->queue] = v;
+	}
+	xf_run_teardown(&rr->run);
+	rr->bound = false;
+	rr->ended_bound = final;
+}
+
+/* Add queue to the summary's order, once. */
+static void order_add(struct runner *rr, unsigned int queue)
+{
+	if (rr->qt[queue].seen)
+		return;
+	rr->qt[queue].seen = true;
+	rr->qt[queue].accounted = true;
+	if (rr->all) {	/* ascending; explicit lists keep --queues' order */
+		unsigned int i = rr->norder;
+
+		for (; i > 0 && rr->order[i - 1] > queue; i--)
+			rr->order[i] = rr->order[i - 1];
+		rr->order[i] = queue;
+		rr->norder++;
+		return;
+	}
+	rr->order[rr->norder++] = queue;
+}
+
+/*
+ * The queues to bind now: 0..n-1 for --queues all, else those of the list
+ * the device has.  Says once which listed queues are missing.  Returns how
+ * many.
+ */
+static unsigned int plan_queues(struct runner *rr)
+{
+	unsigned int n = queue_count(rr->cfg.ifname), nq = 0;
+	char miss[sizeof(rr->missing)] = "";
+	size_t len = 0;
+
+	rr->nq_dev = n;
+	if (rr->all) {
+		if (n > rr->cap_nq) {
+			snprintf(miss, sizeof(miss), "%u-%u", rr->cap_nq, n - 1);
+			n = rr->cap_nq;
+		}
+		for (unsigned int i = 0; i < n; i++)
+			rr->cfg.queues[nq++] = i;
+	} else {
+		for (unsigned int i = 0; i < rr->nwant; i++) {
+			if (rr->want[i] < n) {
+				rr->cfg.queues[nq++] = rr->want[i];
+				continue;
+			}
+			if (len < sizeof(miss))
+				len += snprintf(miss + len, sizeof(miss) - len, "%s%u", len ? "," : "",
+						rr->want[i]);
+		}
+	}
+	rr->cfg.nq = nq;
+	if (strcmp(miss, rr->missing)) {
+		if (miss[0] && rr->all)
+			xf_warn("%s has %u queues; --mode capture was set up for %u: queues %s "
+				"get no socket", rr->cfg.ifname, rr->nq_dev, rr->cap_nq, miss);
+		else if (miss[0])
+			xf_warn("%s: queues %s of --queues do not exist (it has %u)%s",
+				rr->cfg.ifname, miss, rr->nq_dev, nq ? "; binding the others" : "");
+		snprintf(rr->missing, sizeof(rr->missing), "%s", miss);
+	}
+	return nq;
+}
+
+/* Bind a socket on every planned queue and start the workers. */
+static int bind_queues(struct runner *rr)
+{
+	int err;
+
+	rr->cfg.xsks_map = rr->m.xsks;
+	err = xf_run_setup(&rr->run, &rr->cfg);
+	if (err)
+		return err;
+	for (unsigned int i = 0; i < rr->cfg.nq && !rr->quiet; i++)
+		fprintf(stderr, "queue %u: %s mode, %s\n", rr->run.q[i].queue,
+			rr->run.q[i].zerocopy ? "zero-copy" : "copy",
+			rr->cfg.busy_poll ? "busy polling" : "poll");
+	err = xf_run_start(&rr->run);
+	if (err) {
+		xf_run_teardown(&rr->run);
+		return err;
+	}
+	for (unsigned int i = 0; i < rr->cfg.nq; i++) {
+		struct xf_queue *q = &rr->run.q[i];
+		struct qtotal *t = &rr->qt[q->queue];
+
+		order_add(rr, q->queue);
+		t->bound = true;
+		t->binds++;
+		t->zerocopy = q->zerocopy;
+		t->mode_why = q->mode_why;
+	}
+	rr->bound = true;
+	return 0;
+}
+
+/* What ended the bind, if anything; *qi: the queue of a socket error. */
+static enum fault detect_fault(struct runner *rr, unsigned int *qi)
+{
+	struct xf_attach_info ai;
+	int st = link_state(rr->cfg.ifname, rr->cfg.ifindex);
+
+	if (st < 0)
+		return FAULT_GONE;
+	if (!st)
+		return FAULT_LINK_DOWN;
+	if (!xf_query(rr->cfg.ifindex, &ai) && ai.prog_id != rr->prog_id) {
+		if (!ai.prog_id)
+			return FAULT_PROG_DETACHED;
+		return ai.prog_id == xf_pinned_prog_id(rr->cfg.ifname) ?
+			FAULT_PROG_RELOADED : FAULT_PROG_REPLACED;
+	}
+	if (queue_count(rr->cfg.ifname) != rr->nq_dev)
+		return FAULT_CHANNELS;
+	for (unsigned int i = 0; i < rr->run.cfg.nq; i++) {
+		if (rr->run.q[i].err == XF_QERR_ACCOUNTING)
+			return FAULT_FATAL;	/* the worker said which queue, and why */
+		if (rr->run.q[i].err) {
+			*qi = i;
+			return FAULT_SOCKET;
+		}
+	}
+	return FAULT_NONE;
+}
+
+/* run loaded the program, and it is gone: load it again (stale pins first). */
+static int reload_own(struct runner *rr)
+{
+	struct xf_load_opts lo = { .mode = XF_MODE_NATIVE };
+	char dir[PATH_MAX];
+
+	xf_pin_dir(rr->cfg.ifname, dir, sizeof(dir));
+	if ((!access(dir, F_OK) && xf_unload(rr->cfg.ifname)) || xf_load(rr->cfg.ifname, &lo)) {
+		/* said why; do not retry every tick */
+		rr->backoff = rr->backoff * 2 < RECONNECT_MAX_S ? rr->backoff * 2 : RECONNECT_MAX_S;
+		rr->next_try = xf_now() + rr->backoff;
+		return -1;
+	}
+	rr->own_id = xf_pinned_prog_id(rr->cfg.ifname);
+	xf_warn("%s: loaded xdp-fwd again (run had loaded it; its rules are gone with it)",
+		rr->cfg.ifname);
+	return 0;
+}
+
+/*
+ * NULL when the interface is ready for a bind (up, xdp-fwd's program
+ * attached with its maps open here, a wanted queue exists), else why not.
+ */
+static const char *not_ready(struct runner *rr)
+{
+	struct xf_attach_info ai;
+	int idx = (int)if_nametoindex(rr->cfg.ifname);
+	__u32 pinned;
+
+	if (!idx)
+		return fault_names[FAULT_GONE];
+	if (idx != rr->cfg.ifindex) {
+		xf_warn("%s is back, ifindex %d (was %d)", rr->cfg.ifname, idx, rr->cfg.ifindex);
+		rr->cfg.ifindex = idx;
+	}
+	if (link_state(rr->cfg.ifname, idx) <= 0)
+		return fault_names[FAULT_LINK_DOWN];
+	if (xf_query(idx, &ai))
+		return fault_names[FAULT_PROG_DETACHED];
+	if (!ai.prog_id && rr->loaded_here && reload_own(rr) == 0 && xf_query(idx, &ai))
+		return fault_names[FAULT_PROG_DETACHED];
+	if (!ai.prog_id)
+		return fault_names[FAULT_PROG_DETACHED];
+	pinned = xf_pinned_prog_id(rr->cfg.ifname);
+	if (ai.prog_id != pinned)
+		return fault_names[FAULT_PROG_REPLACED];
+	if (rr->loaded_here && pinned != rr->own_id) {
+		xf_warn("%s: xdp-fwd was loaded again by someone else; run leaves it attached "
+			"at exit", rr->cfg.ifname);
+		rr->loaded_here = false;
+	}
+	if (pinned != rr->prog_id) {	/* a new program: its own XSKMAP */
+		xf_maps_close(&rr->m);
+		xf_maps_init(&rr->m);
+		if (xf_maps_open_pinned(rr->cfg.ifname, &rr->m))
+			return fault_names[FAULT_PROG_DETACHED];
+		rr->prog_id = pinned;
+	}
+	if (!plan_queues(rr))
+		return "queues-missing";
+	return NULL;
+}
+
+static const char *why_text(const char *why)
+{
+	for (int f = 0; f < FAULT_MAX; f++)
+		if (!strcmp(why, fault_names[f]))
+			return fault_text[f];
+	if (!strcmp(why, "queues-missing"))
+		return "none of the queues of --queues exists";
+	return why;	/* "bind-failed": the bind said why */
+}
+
+/* A fault ended the bind: say so, close the sockets, plan the re-bind. */
+static void on_fault(struct runner *rr, enum fault f, unsigned int qi, double now)
+{
+	if (f == FAULT_SOCKET) {
+		struct xf_queue *q = &rr->run.q[qi];
+
+		xf_err("%s queue %u: %s (%s)%s", rr->cfg.ifname, q->queue, fault_text[f],
+		       strerror(-q->err), rr->no_reconnect ? "" : "; closing the sockets, "
+		       "will re-bind");
+		rr->qt[q->queue].socket_errors++;
+	} else {
+		xf_err("%s: %s%s", rr->cfg.ifname, fault_text[f], rr->no_reconnect ||
+		       (f == FAULT_GONE && !rr->wait_iface) ? "" :
+		       "; closing the sockets, will re-bind");
+	}
+	rr->faults[f]++;
+	unbind(rr, false);
+	rr->why = fault_names[f];
+	if (now - rr->bound_at < RECONNECT_STABLE_S)
+		rr->backoff = rr->backoff * 2 < RECONNECT_MAX_S ? rr->backoff * 2 : RECONNECT_MAX_S;
+	else
+		rr->backoff = RECONNECT_MIN_S;
+	rr->next_try = now + rr->backoff;
+}
+
+/* Waiting: look at the interface, and bind when it is ready and the backoff is over. */
+static void try_rebind(struct runner *rr, double now)
+{
+	const char *why;
+
+	if (now < rr->next_try)
+		return;
+	why = not_ready(rr);
+	if (why) {
+		if (strcmp(why, rr->why)) {
+			xf_warn("%s: waiting: %s", rr->cfg.ifname, why_text(why));
+			rr->why = why;
+			publish(rr);
+		}
+		return;
+	}
+	if (bind_queues(rr)) {
+		rr->backoff = rr->backoff * 2 < RECONNECT_MAX_S ? rr->backoff * 2 : RECONNECT_MAX_S;
+		rr->next_try = now + rr->backoff;
+		if (strcmp(rr->why, "bind-failed"))
+			xf_warn("%s: the re-bind failed; retrying, at most every %.0f s",
+				rr->cfg.ifname, RECONNECT_MAX_S);
+		rr->why = "bind-failed";
+		publish(rr);
+		return;
+	}
+	rr->reconnects++;
+	rr->bound_at = now;
+	xf_warn("%s: re-bound %u queue%s (reconnect %llu)", rr->cfg.ifname, rr->cfg.nq,
+		rr->cfg.nq == 1 ? "" : "s", rr->reconnects);
+	publish(rr);
 }
 
 static bool pow2(__u32 v)
 {
 	return v && !(v & (v - 1));
+}
+
+/* Where the program comes from: the one load attached, or ours for this run. */
+static int open_program(struct runner *rr)
+{
+	char dir[PATH_MAX];
+	struct xf_attach_info ai;
+	const char *ifname = rr->cfg.ifname;
+
+	xf_pin_dir(ifname, dir, sizeof(dir));
+	if (access(dir, F_OK) && errno == EACCES) {
+		xf_err("cannot look at %s: %s (xdp-fwd needs root)", dir, strerror(errno));
+		return -1;
+	}
+	if (access(dir, F_OK)) {
+		struct xf_load_opts lo = { .mode = XF_MODE_NATIVE };
+
+		if (xf_query(rr->cfg.ifindex, &ai) == 0 && ai.prog_id) {
+			xf_err("%s has another XDP program (id %u); load xdp-fwd first", ifname,
+			       ai.prog_id);
+			return -1;
+		}
+		if (xf_load(ifname, &lo))
+			return -1;
+		rr->loaded_here = true;
+		rr->own_id = xf_pinned_prog_id(ifname);
+		xf_warn("loaded xdp-fwd on %s for this run; no rule steers frames to the "
+			"consumer yet: add one with 'xdp-fwd rule add %s ... action xsk'",
+			ifname, ifname);
+	}
+	rr->prog_id = xf_pinned_prog_id(ifname);
+	if (xf_query(rr->cfg.ifindex, &ai) || !ai.prog_id || ai.prog_id != rr->prog_id) {
+		xf_err("xdp-fwd's program is not attached to %s (see 'xdp-fwd status %s')",
+		       ifname, ifname);
+		return -1;
+	}
+	return xf_maps_open_pinned(ifname, &rr->m) ? -1 : 0;
+}
+
+/* The queues of --queues, checked against the device; XF_EXIT_* or -1 when fine. */
+static int parse_queues(struct runner *rr, const char *queues)
+{
+	unsigned int nqdev = queue_count(rr->cfg.ifname), n;
+	int qv[XF_MAX_QUEUES];
+
+	if (!strcmp(queues, "all")) {
+		rr->all = true;
+		return -1;
+	}
+	if (xf_parse_list(queues, qv, XF_MAX_QUEUES, XF_MAX_QUEUES, &n)) {
+		xf_err("bad --queues '%s' (e.g. 0,2-3 or all)", queues);
+		return XF_EXIT_USAGE;
+	}
+	for (unsigned int i = 0; i < n; i++) {
+		if ((unsigned int)qv[i] >= nqdev) {
+			xf_err("queue %d does not exist on %s (it has %u)", qv[i], rr->cfg.ifname,
+			       nqdev);
+			return XF_EXIT_USAGE;
+		}
+		for (unsigned int j = 0; j < i; j++)
+			if (qv[j] == qv[i]) {
+				xf_err("queue %d listed twice", qv[i]);
+				return XF_EXIT_USAGE;
+			}
+		rr->want[i] = qv[i];
+	}
+	rr->nwant = n;
+	return -1;
+}
+
+/* 0 when NAPI on the device is threaded (see xf_run_cfg.idle_yields). */
+static unsigned int idle_yields(const char *ifname)
+{
+	char path[64 + IF_NAMESIZE];
+	FILE *f;
+	int threaded = 0;
+
+	snprintf(path, sizeof(path), "/sys/class/net/%s/threaded", ifname);
+	f = fopen(path, "r");
+	if (f) {
+		if (fscanf(f, "%d", &threaded) != 1)
+			threaded = 0;
+		fclose(f);
+	}
+	return threaded ? 0 : 256;
+}
+
+/*
+ * The main loop: rates, the state file, stop conditions, faults.  Returns
+ * XF_EXIT_OK after a clean stop, XF_EXIT_FAIL after a fault that ends the
+ * run.
+ */
+static int run_loop(struct runner *rr, double duration, __u32 count, double t0)
+{
+	unsigned long long prev[2 * XF_MAX_QUEUES] = {}, fe[XF_MAX_QUEUES] = {};
+	double last = t0;
+
+	while (!got_signal) {
+		unsigned int qi = 0;
+		enum fault f;
+		double now;
+
+		usleep(TICK_US);
+		now = xf_now();
+		if (rr->bound) {
+			f = detect_fault(rr, &qi);
+			if (f == FAULT_FATAL)
+				return XF_EXIT_FAIL;
+			if (f != FAULT_NONE) {
+				on_fault(rr, f, qi, now);
+				if (rr->no_reconnect || (f == FAULT_GONE && !rr->wait_iface)) {
+					xf_err("%s: stopping%s", rr->cfg.ifname, rr->no_reconnect ?
+					       " (--no-reconnect)" : " (no --wait-for-interface)");
+					return XF_EXIT_FAIL;
+				}
+				memset(fe, 0, sizeof(fe));	/* new sockets count from 0 */
+				publish(rr);
+			}
+		} else {
+			try_rebind(rr, now);
+		}
+		if (duration && now - t0 >= duration)
+			break;
+		if (count && total_rx(rr) >= count)
+			break;
+		if (now - last >= 1.0) {
+			if (!rr->quiet)
+				print_rates(rr, prev, now - last, fe);
+			publish(rr);
+			last = now;
+		}
+	}
+	return XF_EXIT_OK;
 }
 
 int do_run(int argc, char **argv)
@@ -277,300 +908,206 @@ int do_run(int argc, char **argv)
 		{ "cpus", required_argument, NULL, 'C' },
 		{ "duration", required_argument, NULL, 'd' },
 		{ "count", required_argument, NULL, 'n' },
+		{ "no-reconnect", no_argument, NULL, 'N' },
+		{ "wait-for-interface", no_argument, NULL, 'W' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "quiet", no_argument, NULL, 'Q' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
-	struct xf_run_cfg cfg = {
-		.batch = 64, .frames = 4096, .ring_size = 2048, .frame_size = 4096,
-		.ops = xf_proc_rxdrop,
-	};
+	struct runner *rr = calloc(1, sizeof(*rr));
+	struct xf_run_cfg *cfg;
 	const char *queues = "all", *cpus = NULL, *mode = "rxdrop", *write_path = NULL;
 	double duration = 0;
 	__u32 count = 0, v;
-	bool json = false, quiet = false, loaded_here = false;
+	bool json = false;
 	struct xf_capture *cap = NULL;
-	struct xf_maps m;
-	struct xf_run run;
-	int c, ret = XF_EXIT_FAIL, qv[XF_MAX_QUEUES];
-	unsigned int n;
+	int c, ret = XF_EXIT_USAGE;
 
-	xf_maps_init(&m);
+	if (!rr) {
+		xf_err("out of memory");
+		return XF_EXIT_FAIL;
+	}
+	cfg = &rr->cfg;
+	*cfg = (struct xf_run_cfg){
+		.batch = 64, .frames = 4096, .ring_size = 2048, .frame_size = 4096,
+		.ops = xf_proc_rxdrop,
+	};
+	xf_maps_init(&rr->m);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "q:m:w:zcb:F:r:s:pBC:d:n:jQh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "q:m:w:zcb:F:r:s:pBC:d:n:NWjQh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'q': queues = optarg; break;
 		case 'm': mode = optarg; break;
 		case 'w': write_path = optarg; break;
-		case 'z': cfg.force_zc = true; break;
-		case 'c': cfg.force_copy = true; break;
-		case 'p': cfg.busy_poll = false; break;
-		case 'B': cfg.busy_poll = true; break;
+		case 'z': cfg->force_zc = true; break;
+		case 'c': cfg->force_copy = true; break;
+		case 'p': cfg->busy_poll = false; break;
+		case 'B': cfg->busy_poll = true; break;
 		case 'C': cpus = optarg; break;
+		case 'N': rr->no_reconnect = true; break;
+		case 'W': rr->wait_iface = true; break;
 		case 'j': json = true; break;
-		case 'Q': quiet = true; break;
+		case 'Q': rr->quiet = true; break;
 		case 'b':
-			if (xf_parse_u32(optarg, 1, 4096, &cfg.batch)) {
+			if (xf_parse_u32(optarg, 1, 4096, &cfg->batch)) {
 				xf_err("bad --batch '%s' (1..4096)", optarg);
-				return XF_EXIT_USAGE;
+				goto out_free;
 			}
 			break;
 		case 'F':
-			if (xf_parse_u32(optarg, 64, 1 << 20, &cfg.frames)) {
+			if (xf_parse_u32(optarg, 64, 1 << 20, &cfg->frames)) {
 				xf_err("bad --frames '%s' (64..1048576)", optarg);
-				return XF_EXIT_USAGE;
+				goto out_free;
 			}
 			break;
 		case 'r':
 			if (xf_parse_u32(optarg, 64, 1 << 16, &v) || !pow2(v)) {
 				xf_err("bad --ring-size '%s' (a power of 2, 64..65536)", optarg);
-				return XF_EXIT_USAGE;
+				goto out_free;
 			}
-			cfg.ring_size = v;
+			cfg->ring_size = v;
 			break;
 		case 's':
 			if (xf_parse_u32(optarg, 2048, 4096, &v) || (v != 2048 && v != 4096)) {
 				xf_err("bad --frame-size '%s' (2048 or 4096)", optarg);
-				return XF_EXIT_USAGE;
+				goto out_free;
 			}
-			cfg.frame_size = v;
+			cfg->frame_size = v;
 			break;
 		case 'd':
 			if (xf_parse_double(optarg, 0.1, 1e7, &duration)) {
 				xf_err("bad --duration '%s' (seconds)", optarg);
-				return XF_EXIT_USAGE;
+				goto out_free;
 			}
 			break;
 		case 'n':
 			if (xf_parse_u32(optarg, 1, 0xffffffff, &count)) {
 				xf_err("bad --count '%s'", optarg);
-				return XF_EXIT_USAGE;
+				goto out_free;
 			}
 			break;
 		case 'h':
 			run_usage(stdout);
-			return XF_EXIT_OK;
+			ret = XF_EXIT_OK;
+			goto out_free;
 		default:
 			run_usage(stderr);
-			return XF_EXIT_USAGE;
+			goto out_free;
 		}
 	}
 	if (argc - optind != 1) {
 		xf_err("run needs exactly one interface");
-		return XF_EXIT_USAGE;
+		goto out_free;
 	}
-	cfg.ifname = argv[optind];
-	if (cfg.force_zc && cfg.force_copy) {
+	cfg->ifname = argv[optind];
+	if (cfg->force_zc && cfg->force_copy) {
 		xf_err("--zero-copy and --copy exclude each other");
-		return XF_EXIT_USAGE;
+		goto out_free;
+	}
+	if (rr->no_reconnect && rr->wait_iface) {
+		xf_err("--no-reconnect and --wait-for-interface exclude each other");
+		goto out_free;
 	}
 	if (strcmp(mode, "rxdrop") && strcmp(mode, "l2fwd") && strcmp(mode, "capture")) {
 		xf_err("unknown mode '%s' (rxdrop, l2fwd or capture)", mode);
-		return XF_EXIT_USAGE;
+		goto out_free;
 	}
 	if (!strcmp(mode, "capture") != !!write_path) {
 		xf_err(write_path ? "--write needs --mode capture" : "--mode capture needs --write FILE");
-		return XF_EXIT_USAGE;
+		goto out_free;
 	}
-	if (cfg.frames < cfg.ring_size) {
+	if (cfg->frames < cfg->ring_size) {
 		xf_err("--frames %u is smaller than --ring-size %u: the fill ring could not be kept "
-		       "stocked", cfg.frames, cfg.ring_size);
-		return XF_EXIT_USAGE;
+		       "stocked", cfg->frames, cfg->ring_size);
+		goto out_free;
 	}
-	if (cfg.batch > cfg.ring_size) {
-		xf_err("--batch %u is larger than --ring-size %u", cfg.batch, cfg.ring_size);
-		return XF_EXIT_USAGE;
+	if (cfg->batch > cfg->ring_size) {
+		xf_err("--batch %u is larger than --ring-size %u", cfg->batch, cfg->ring_size);
+		goto out_free;
 	}
-	cfg.ifindex = xf_ifindex(cfg.ifname);
-	if (cfg.ifindex < 0)
-		return XF_EXIT_FAIL;
-
-	unsigned int nqdev = queue_count(cfg.ifname);
-
-	if (!strcmp(queues, "all")) {
-		cfg.nq = nqdev < XF_MAX_QUEUES ? nqdev : XF_MAX_QUEUES;
-		for (unsigned int i = 0; i < cfg.nq; i++)
-			cfg.queues[i] = i;
-	} else {
-		if (xf_parse_list(queues, qv, XF_MAX_QUEUES, XF_MAX_QUEUES, &n)) {
-			xf_err("bad --queues '%s' (e.g. 0,2-3 or all)", queues);
-			return XF_EXIT_USAGE;
-		}
-		for (unsigned int i = 0; i < n; i++) {
-			if ((unsigned int)qv[i] >= nqdev) {
-				xf_err("queue %d does not exist on %s (it has %u)", qv[i], cfg.ifname,
-				       nqdev);
-				return XF_EXIT_USAGE;
-			}
-			for (unsigned int j = 0; j < i; j++)
-				if (qv[j] == qv[i]) {
-					xf_err("queue %d listed twice", qv[i]);
-					return XF_EXIT_USAGE;
-				}
-			cfg.queues[i] = qv[i];
-		}
-		cfg.nq = n;
+	ret = XF_EXIT_FAIL;
+	cfg->ifindex = xf_ifindex(cfg->ifname);
+	if (cfg->ifindex < 0)
+		goto out_free;
+	c = parse_queues(rr, queues);
+	if (c >= 0) {
+		ret = c;
+		goto out_free;
 	}
 	if (cpus) {
 		long ncpu = sysconf(_SC_NPROCESSORS_CONF);
 
-		if (xf_parse_list(cpus, cfg.cpus, XF_MAX_QUEUES, ncpu > 0 ? ncpu : 1, &cfg.ncpus)) {
+		if (xf_parse_list(cpus, cfg->cpus, XF_MAX_QUEUES, ncpu > 0 ? ncpu : 1, &cfg->ncpus)) {
 			xf_err("bad --cpus '%s' (CPUs 0..%ld, e.g. 1 or 0-1)", cpus, ncpu - 1);
-			return XF_EXIT_USAGE;
+			ret = XF_EXIT_USAGE;
+			goto out_free;
 		}
 	}
+	if (open_program(rr))
+		goto out;
+	cfg->idle_yields = idle_yields(cfg->ifname);
 
-	/* the program: the one load attached, or ours for this run */
+	/* capture has one ring per socket: enough for every queue the device can have */
 	{
-		char dir[PATH_MAX];
-		struct xf_attach_info ai;
-		__u32 ours;
+		unsigned int cur, max;
 
-		xf_pin_dir(cfg.ifname, dir, sizeof(dir));
-		if (access(dir, F_OK) && errno == EACCES) {
-			xf_err("cannot look at %s: %s (xdp-fwd needs root)", dir, strerror(errno));
-			return XF_EXIT_FAIL;
-		}
-		if (access(dir, F_OK)) {
-			struct xf_load_opts lo = { .mode = XF_MODE_NATIVE };
-
-			if (xf_query(cfg.ifindex, &ai) == 0 && ai.prog_id) {
-				xf_err("%s has another XDP program (id %u); load xdp-fwd first", cfg.ifname,
-				       ai.prog_id);
-				return XF_EXIT_FAIL;
-			}
-			if (xf_load(cfg.ifname, &lo))
-				return XF_EXIT_FAIL;
-			loaded_here = true;
-			xf_warn("loaded xdp-fwd on %s for this run; no rule steers frames to the "
-				"consumer yet: add one with 'xdp-fwd rule add %s ... action xsk'",
-				cfg.ifname, cfg.ifname);
-		}
-		ours = xf_pinned_prog_id(cfg.ifname);
-		if (xf_query(cfg.ifindex, &ai) || !ai.prog_id || ai.prog_id != ours) {
-			xf_err("xdp-fwd's program is not attached to %s (see 'xdp-fwd status %s')",
-			       cfg.ifname, cfg.ifname);
-			goto out;
-		}
-		if (xf_maps_open_pinned(cfg.ifname, &m))
-			goto out;
-		cfg.xsks_map = m.xsks;
-	}
-
-	{
-		char path[64 + IF_NAMESIZE];
-		FILE *f;
-		int threaded = 0;
-
-		snprintf(path, sizeof(path), "/sys/class/net/%s/threaded", cfg.ifname);
-		f = fopen(path, "r");
-		if (f) {
-			if (fscanf(f, "%d", &threaded) != 1)
-				threaded = 0;
-			fclose(f);
-		}
-		cfg.idle_yields = threaded ? 0 : 256;
+		channels(cfg->ifname, &cur, &max);
+		rr->cap_nq = rr->all ? (max < XF_MAX_QUEUES ? max : XF_MAX_QUEUES) : rr->nwant;
 	}
 	if (!strcmp(mode, "l2fwd")) {
-		cfg.ops = xf_proc_l2fwd;
+		cfg->ops = xf_proc_l2fwd;
 	} else if (write_path) {
-		cap = xf_capture_open(write_path, cfg.nq, 8192, cfg.frame_size);
+		cap = xf_capture_open(write_path, rr->cap_nq, 8192, cfg->frame_size);
 		if (!cap)
 			goto out;
-		cfg.ops = xf_proc_capture(cap);
+		cfg->ops = xf_proc_capture(cap);
+	} else {
+		rr->cap_nq = XF_MAX_QUEUES;
 	}
 
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-	if (xf_run_setup(&run, &cfg))
+	plan_queues(rr);
+	if (bind_queues(rr))
 		goto out;
-	for (unsigned int i = 0; i < cfg.nq; i++)
-		if (!quiet)
-			fprintf(stderr, "queue %u: %s mode, %s\n", run.q[i].queue,
-				run.q[i].zerocopy ? "zero-copy" : "copy",
-				cfg.busy_poll ? "busy polling" : "poll");
-	if (xf_run_start(&run)) {
-		xf_run_teardown(&run);
-		goto out;
-	}
-
-	char stats_path[PATH_MAX] = "";
-
-	if (!xf_consumer_stats_path(cfg.ifname, stats_path, sizeof(stats_path)) &&
+	if (!xf_consumer_stats_path(cfg->ifname, rr->stats_path, sizeof(rr->stats_path)) &&
 	    mkdir(XF_RUN_DIR, 0755) && errno != EEXIST)
-		stats_path[0] = '\0';
-	double t0 = xf_now(), last = t0;
-	unsigned long long *prev = calloc(2 * cfg.nq, sizeof(*prev));
-	unsigned long long *fe = calloc(cfg.nq, sizeof(*fe));
-	const char *fault = NULL;
+		rr->stats_path[0] = '\0';
+	publish(rr);	/* status sees the consumer from its first bind */
 
-	ret = XF_EXIT_OK;
-	while (!got_signal && prev && fe) {
-		double now;
-		int st;
+	double t0 = xf_now();
 
-		usleep(100000);
-		now = xf_now();
-		st = link_state(cfg.ifname, cfg.ifindex);
-		if (st <= 0) {
-			fault = st < 0 ? "is gone" : "went down";
-			break;
-		}
-		for (unsigned int i = 0; i < cfg.nq && !fault; i++)
-			if (run.q[i].err)
-				fault = "failed";
-		if (fault)
-			break;
-		if (duration && now - t0 >= duration)
-			break;
-		if (count) {
-			unsigned long long tot = 0;
-
-			for (unsigned int i = 0; i < cfg.nq; i++)
-				tot += ld(&run.q[i].st.rx_packets);
-			if (tot >= count)
-				break;
-		}
-		if (now - last >= 1.0) {
-			if (!quiet)
-				print_rates(&run, prev, now - last, fe);
-			if (stats_path[0])
-				publish_queue_stats(&run, stats_path);
-			last = now;
-		}
-	}
-	xf_run_stop(&run);
-	if (stats_path[0]) {
-		unlink(stats_path);
+	rr->bound_at = t0;
+	rr->backoff = RECONNECT_MIN_S / 2;	/* the first fault doubles it to the minimum */
+	rr->why = fault_names[FAULT_NONE];
+	ret = run_loop(rr, duration, count, t0);
+	unbind(rr, true);	/* out of the map first: from here on frames go to the kernel */
+	if (rr->stats_path[0]) {
+		unlink(rr->stats_path);
 		rmdir(XF_RUN_DIR);	/* only when no other consumer uses it */
 	}
 	double secs = xf_now() - t0;
-
-	if (fault) {
-		xf_err("%s %s; stopping", cfg.ifname, fault);
-		ret = XF_EXIT_FAIL;
-	}
 	unsigned long long written = 0, missed = 0;
 
 	if (cap) {
 		xf_capture_close(cap, &written, &missed);
 		cap = NULL;
 	}
-	summary(&run, secs, json, written, missed, write_path != NULL);
-	for (unsigned int i = 0; i < cfg.nq; i++)
-		if (!xf_queue_frames_ok(&run.q[i])) {
-			xf_err("queue %u: UMEM frames unaccounted for (a bug)", run.q[i].queue);
+	summary(rr, secs, json, written, missed, write_path != NULL);
+	for (unsigned int i = 0; i < rr->norder; i++)
+		if (!rr->qt[rr->order[i]].accounted) {
+			xf_err("queue %u: UMEM frames unaccounted for (a bug)", rr->order[i]);
 			ret = XF_EXIT_FAIL;
 		}
-	free(prev);
-	free(fe);
-	xf_run_teardown(&run);
 out:
+	unbind(rr, false);
 	if (cap)
 		xf_capture_close(cap, NULL, NULL);
-	xf_maps_close(&m);
-	if (loaded_here && xf_unload(cfg.ifname))
+	xf_maps_close(&rr->m);
+	if (rr->loaded_here && xf_unload(cfg->ifname))
 		ret = XF_EXIT_FAIL;
+out_free:
+	free(rr);
 	return ret;
 }

@@ -140,7 +140,7 @@ static void prom_sample(const char *name, const char *ifname, const char *label,
 	printf("\"} %llu\n", v);
 }
 
-/* The per-queue counters a running `xdp-fwd run` on ifname publishes. */
+/* The per-queue and reconnect counters a running `xdp-fwd run` on ifname publishes. */
 static void print_consumer_stats(const char *ifname)
 {
 	char line[512];
@@ -149,7 +149,8 @@ static void print_consumer_stats(const char *ifname)
 	if (!f)
 		return;
 	while (fgets(line, sizeof(line), f))
-		fputs(line, stdout);
+		if (line[0] != '#' || !strncmp(line, "# HELP ", 7) || !strncmp(line, "# TYPE ", 7))
+			fputs(line, stdout);	/* not the consumer's state lines */
 	fclose(f);
 }
 

@@ -190,10 +190,32 @@ int xf_consumer_stats_path(const char *ifname, char *buf, size_t len)
 	return 0;
 }
 
+/* One "# " state line of a consumer file into c; false when it is none. */
+static bool consumer_line(const char *line, struct xf_consumer *c)
+{
+	char state[16], reason[32], mode[16];
+	unsigned int qn;
+
+	if (sscanf(line, "# state %15s %31s", state, reason) == 2) {
+		c->waiting = !strcmp(state, "waiting");
+		snprintf(c->reason, sizeof(c->reason), "%s", c->waiting ? reason : "");
+	} else if (sscanf(line, "# reconnects %llu", &c->reconnects) == 1) {
+		/* read */
+	} else if (sscanf(line, "# queue %u %15s", &qn, mode) == 2) {
+		if (c->nq < XF_CONSUMER_MAX_QUEUES) {
+			c->q[c->nq].queue = qn;
+			c->q[c->nq].zerocopy = !strcmp(mode, "zero-copy");
+			c->nq++;
+		}
+	} else {
+		return false;
+	}
+	return true;
+}
+
 FILE *xf_consumer_open(const char *ifname, struct xf_consumer *c)
 {
-	static const char key[] = "xdp_fwd_xsk_rx_packets_total{";
-	char path[PATH_MAX], line[512], mode[16];
+	char path[PATH_MAX], line[512];
 	long start;
 	FILE *f;
 	int pid;
@@ -213,20 +235,9 @@ FILE *xf_consumer_open(const char *ifname, struct xf_consumer *c)
 	memset(c, 0, sizeof(*c));
 	c->pid = pid;
 	start = ftell(f);
-	/* one sample per queue: ...{iface="IF",queue="N",mode="M"} V */
-	while (fgets(line, sizeof(line), f) && c->nq < XF_CONSUMER_MAX_QUEUES) {
-		const char *lq;
-		unsigned int qn;
-
-		if (strncmp(line, key, sizeof(key) - 1))
-			continue;
-		lq = strstr(line, ",queue=\"");
-		if (!lq || sscanf(lq, ",queue=\"%u\",mode=\"%15[a-z-]\"", &qn, mode) != 2)
-			continue;
-		c->q[c->nq].queue = qn;
-		c->q[c->nq].zerocopy = !strcmp(mode, "zero-copy");
-		c->nq++;
-	}
+	/* the state lines come first, before any # HELP */
+	while (fgets(line, sizeof(line), f) && consumer_line(line, c))
+		;
 	fseek(f, start, SEEK_SET);
 	return f;
 }

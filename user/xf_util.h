@@ -59,11 +59,18 @@ void jw_null(struct jw *w, const char *key);
 #define XF_RUN_DIR "/run/xdp-fwd"
 int xf_consumer_stats_path(const char *ifname, char *buf, size_t len);
 
-/* What a running `xdp-fwd run` on an interface publishes about itself. */
+/*
+ * What a running `xdp-fwd run` on an interface publishes about itself: the
+ * "# " lines at the top of its file (pid, state, reconnects, one line per
+ * queue it has a socket on now), then its counters.
+ */
 #define XF_CONSUMER_MAX_QUEUES 64
 struct xf_consumer {
 	int pid;
-	unsigned int nq;
+	bool waiting;		/* no socket bound: the interface is not ready */
+	char reason[32];	/* why it waits ("link-down", ...); "" when running */
+	unsigned long long reconnects;
+	unsigned int nq;	/* queues with a socket now */
 	struct {
 		unsigned int queue;
 		bool zerocopy;

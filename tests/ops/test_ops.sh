@@ -263,7 +263,8 @@ test_man() {
 # b. make install / uninstall
 
 FILES="sbin/xdp-fwd lib/bpf/xdp_fwd.bpf.o share/man/man8/xdp-fwd.8
-share/bash-completion/completions/xdp-fwd lib/systemd/system/xdp-fwd@.service"
+share/bash-completion/completions/xdp-fwd lib/systemd/system/xdp-fwd@.service \
+lib/systemd/system/xdp-fwd-run@.service"
 
 installed_all() {	# installed_all ROOTDIR
 	local f
@@ -284,8 +285,8 @@ test_install() {
 	${MAKE:-make} -C "$ROOT" --no-print-directory install DESTDIR="$dest" PREFIX=$prefix \
 		>"$WORK/install.log" 2>&1 || rc=$?
 	same "make install DESTDIR=... PREFIX=$prefix exits 0" "$rc" 0
-	check "  ... installs all 5 files" installed_all "$dest$prefix"
-	check "  ... and nothing else" only_files "$dest" 5
+	check "  ... installs all 6 files" installed_all "$dest$prefix"
+	check "  ... and nothing else" only_files "$dest" 6
 	check "  ... the binary is executable and runs" "$dest$prefix/sbin/xdp-fwd" --help
 	check "  ... the object is the build's" cmp "$dest$prefix/lib/bpf/xdp_fwd.bpf.o" \
 		"$(dirname "$XF")/xdp_fwd.bpf.o"
