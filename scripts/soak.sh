@@ -225,20 +225,23 @@ rand_ms() {
 	printf '%d.%03d' $((ms / 1000)) $((ms % 1000))
 }
 
-# the flapper: b0 down for 0.1-0.8 s, every 1-3 s, from FROM until UNTIL
-# (seconds since the epoch) or $W/flap.stop; it always leaves b0 up
+# the flapper: b0 down for 0.1-1 s, first 1-3 s after FROM, then every
+# 4-12 s (some gaps longer than run's 10 s backoff memory, some shorter),
+# until UNTIL (seconds since the epoch) or $W/flap.stop; it leaves b0 up
 flapper() {
-	local from=$1 until=$2 n=0
+	local from=$1 until=$2 n=0 gap="1000 3000"
 	while fcmp "$(now) < $from" && [ ! -e "$W/flap.stop" ]; do
 		sleep 0.2
 	done
 	while [ ! -e "$W/flap.stop" ]; do
-		sleep "$(rand_ms 1000 3000)"
+		# shellcheck disable=SC2086
+		sleep "$(rand_ms $gap)"
+		gap="4000 12000"
 		if ! fcmp "$(now) < $until" || [ -e "$W/flap.stop" ]; then
 			break
 		fi
 		ip -n "$TB_DUT" link set b0 down || echo "link set b0 down failed" >>"$W/flap.err"
-		sleep "$(rand_ms 100 800)"
+		sleep "$(rand_ms 100 1000)"
 		ip -n "$TB_DUT" link set b0 up || echo "link set b0 up failed" >>"$W/flap.err"
 		n=$((n + 1))
 		echo "$n" >"$W/flaps.n"
@@ -286,10 +289,16 @@ wait_until() {
 	done
 }
 
-# consumer_bound: status shows our consumer with both queues bound
+# consumer_bound: status shows our consumer running with both queues bound
 consumer_bound() {
-	[ "$(dut "$XF" status b0 --json 2>/dev/null |
-		jget - "d['consumer'] and d['consumer']['pid'] == $CPID and len(d['consumer']['queues'])")" = 2 ]
+	[ "$(dut "$XF" status b0 --json 2>/dev/null | jget - "(lambda c: c['pid'] == $CPID and
+		c.get('state', 'running') == 'running' and len(c['queues']))(d['consumer'])")" = 2 ]
+}
+
+# consumer_state: "running/waiting, N reconnects" from status
+consumer_state() {
+	dut "$XF" status b0 --json 2>/dev/null | jget - "(lambda c: '%s, %s reconnects' %
+		(c.get('state', 'running'), c.get('reconnects', '-')) if c else 'none')(d['consumer'])"
 }
 
 # drained: every frame the program sent to the xsk action is accounted for
@@ -312,8 +321,8 @@ setup_prog() {
 progress() {
 	local t=$1 hook=$2 pps=$3 s
 	s=$(proc_sample "$CPID") || s="gone -"
-	printf '# t=%4ds  hook %6s pps  flaps %3s  rule ops %6s  polls %5s  rss %s  fds %s\n' \
-		"$t" "$pps" "$(counter "$W/flaps.n")" "$(counter "$W/churn.n")" \
+	printf '# t=%4ds  hook %6s pps  flaps %3s  consumer %s  rule ops %6s  polls %5s  rss %s  fds %s\n' \
+		"$t" "$pps" "$(counter "$W/flaps.n")" "$(consumer_state)" "$(counter "$W/churn.n")" \
 		"$(counter "$W/poll.n")" \
 		"$(awk -v k="${s% *}" 'BEGIN { if (k + 0 > 0) printf "%.1f MiB", k / 1024; else print k }')" \
 		"${s#* }"
@@ -539,7 +548,15 @@ outer() {
 		"$(head -3 "$W/churn.err" 2>/dev/null)" ""
 	check_eq "stats/status polls: no failure ($(counter "$W/poll.n") polls)" \
 		"$(head -3 "$W/poll.errors" 2>/dev/null)" ""
+	note "consumer: $(rj '"%s at the end, %d reconnects, faults %s, binds per queue %s" % (d["state"],
+		d["reconnects"], {k: v for k, v in d["faults"].items() if v},
+		[q["binds"] for q in d["queues"]])')"
+	check_eq "the consumer ended running, both queues bound" \
+		"$(rj '(d.get("state", "running"), [q.get("bound", True) for q in d["queues"]])')" \
+		"('running', [True, True])"
 	if [ $flaps = 1 ]; then
+		check "it re-bound after the flaps (reconnects > 0)" \
+			[ "$(rj 'd["reconnects"] > 0 and d["faults"]["link-down"] > 0')" = True ]
 		check_eq "link flaps: no failure ($(counter "$W/flaps.n") flaps)" \
 			"$(head -3 "$W/flap.err" 2>/dev/null)" ""
 		check "at least one flap happened" [ "$(counter "$W/flaps.n")" -gt 0 ]
