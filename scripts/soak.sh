@@ -369,10 +369,16 @@ outer() {
 		exit 1
 	fi
 	XF=$(readlink -f "$XF")
-	if [ "$flaps" = auto ]; then
-		flaps=0
-		"$XF" run --help 2>&1 | grep -q -- '--no-reconnect' && flaps=1
-	fi
+	local flap_why
+	case "$flaps" in
+	auto)
+		flaps=0 flap_why="off (this 'run' has no reconnect)"
+		if "$XF" run --help 2>&1 | grep -q -- '--no-reconnect'; then
+			flaps=1 flap_why=on
+		fi ;;
+	1) flap_why="on (--flaps)" ;;
+	0) flap_why="off (--no-flaps)" ;;
+	esac
 	local rss_mib=${SOAK_RSS_MIB:-4}
 
 	W=$(mktemp -d "${SOAK_DIR:-/tmp}/xft-soak-$$.XXXXXX") || exit 1
@@ -409,8 +415,7 @@ outer() {
 	gen sh -c 'echo 1 >/sys/class/net/a0/queues/tx-0/xps_cpus &&
 		echo 2 >/sys/class/net/a0/queues/tx-1/xps_cpus' ||
 		note "XPS not settable: the split over queues is up to the hash"
-	note "xdp-fwd $XF; $secs s at $rate pps per flow; flaps $([ $flaps = 1 ] && echo on ||
-		echo "off (this 'run' has no reconnect)")"
+	note "xdp-fwd $XF; $secs s at $rate pps per flow; flaps $flap_why"
 
 	check "load b0 and the measured rules" setup_prog || exit 1
 
