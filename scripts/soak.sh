@@ -597,6 +597,13 @@ outer() {
 		"$(counter "$W/flaps.n") flaps, $(counter "$W/churn.n") rule ops," \
 		"$(counter "$W/poll.n") polls; flow checks: $(jget "$W/verdict.out" \
 			'"%d passed, %d failed" % (d["passed"], d["failed"])')"
+	jget "$W/verdict.out" '"\n".join("# port %d: %d frames at the hook = %d to the consumer + %d to the kernel "
+		"(no socket bound); %d sent, %d lost before the hook (link down)" % (p, f[0]["hook_port"],
+		sum(x["consumer"] for x in f), sum(x["kernel"] for x in f), sum(x["sent"] for x in f),
+		sum(x["sent"] for x in f) - f[0]["hook_port"]) for p, f in sorted(
+		{p: [x for x in d["flows"].values() if x["port"] == p and "hook_port" in x]
+		 for p in set(x["port"] for x in d["flows"].values())}.items()) if f)' |
+		grep -v '^None$'
 	echo "soak: $passed passed, $failed failed"
 	if [ $json = 1 ]; then
 		"$PY" -c '
