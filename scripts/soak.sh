@@ -178,11 +178,13 @@ gen() {
 cleanup() {
 	local p ns
 	touch "$W/stop" "$W/flap.stop" 2>/dev/null
-	for p in "${BG[@]}"; do
+	# only jobs not yet reaped: a pid already waited for may be someone
+	# else's by now
+	for p in $(jobs -p); do
 		kill -TERM "$p" 2>/dev/null
 	done
 	sleep 0.2
-	for p in "${BG[@]}"; do
+	for p in $(jobs -p); do
 		kill -KILL "$p" 2>/dev/null
 	done
 	for ns in "$TB_GEN" "$TB_DUT"; do
@@ -389,7 +391,6 @@ outer() {
 	TB_NAME=xft-soak-$$
 	# shellcheck source=scripts/testbed.sh
 	. "$ROOT/scripts/testbed.sh"
-	BG=()
 	KEEP=1
 	trap cleanup EXIT
 	trap 'exit 130' INT
@@ -422,7 +423,6 @@ outer() {
 	dut_bg "$PY" "$SOAKT/soak_recv.py" --bind "$TB_B_IP" --port $PORT1 --port $PORT2 \
 		--ready "$W/recv.ready" >"$W/kernel.json" 2>"$W/recv.err" &
 	LPID=$!
-	BG+=("$LPID")
 	check "kernel socket listens on $PORT1, $PORT2" wait_file "$W/recv.ready" || exit 1
 
 	RUN_OUT=$W/run.json RUN_ERR=$W/run.err
@@ -430,7 +430,6 @@ outer() {
 		>"$RUN_OUT" 2>"$RUN_ERR" &
 	CPID=$!
 	RUN_PID=$CPID
-	BG+=("$CPID")
 	check "the consumer binds both queues" run_ready 2 || exit 1
 
 	# warm-up: the consumer touches its memory lazily, a UMEM frame or a
@@ -440,7 +439,6 @@ outer() {
 	local w1 base=""
 	send_flow 0 21 $PORT1 $WARM_N 5000 20 >"$W/warm1.json" 2>&1 &
 	w1=$!
-	BG+=("$w1")
 	send_flow 1 22 $PORT2 $WARM_N 5000 20 >"$W/warm2.json" 2>&1
 	wait_for "$w1" 25
 	check "warm-up: $WARM_N frames per flow taken by the consumer" wait_until 15 drained
@@ -450,25 +448,21 @@ outer() {
 	# the pass: senders, noise, churn, pollers, flapper
 	local t0 until_flap sp1 sp2 np
 	t0=$(now)
-	send_flow 0 1 $PORT1 $((rate * secs)) "$rate" "$secs" >"$W/sent1.json" 2>"$W/sent1.err" &
+	send_flow 0 1 $PORT1 $((rate * secs)) "$rate" $((secs + 5)) >"$W/sent1.json" 2>"$W/sent1.err" &
 	sp1=$!
-	send_flow 1 2 $PORT2 $((rate * secs)) "$rate" "$secs" >"$W/sent2.json" 2>"$W/sent2.err" &
+	send_flow 1 2 $PORT2 $((rate * secs)) "$rate" $((secs + 5)) >"$W/sent2.json" 2>"$W/sent2.err" &
 	sp2=$!
 	send_flow 0 3 $NOISE_PORT $((100 * secs)) 100 "$secs" >/dev/null 2>&1 &
 	np=$!
-	BG+=("$sp1" "$sp2" "$np")
 	dut_bg bash "$SELF" --inner churn &
-	BG+=("$!")
 	CHURN=$!
 	dut_bg bash "$SELF" --inner poll &
-	BG+=("$!")
 	POLL=$!
 	FLAP=
 	if [ $flaps = 1 ]; then
 		until_flap=$(awk "BEGIN { printf \"%.6f\", $t0 + $secs - 5 }")
 		flapper "$(awk "BEGIN { printf \"%.6f\", $t0 + 2 }")" "$until_flap" &
 		FLAP=$!
-		BG+=("$FLAP")
 	fi
 
 	# live progress until the senders are done (bounded: they time out)
