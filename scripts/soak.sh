@@ -77,7 +77,8 @@ a kernel warning, or a failed command.
   -h, --help         this text
 
 Environment: SOAK_RSS_MIB (allowed RSS growth after warm-up, default 4),
-SOAK_DIR (where the scratch directory goes, default /tmp).
+SOAK_DIR (where the scratch directory goes, default /tmp), SOAK_CHECK_ARGS
+(more words for tests/soak/soak_check.py: "--drop-every N" checks the checker).
 Exit status: 0 passed, 1 failed, 77 skipped.
 EOF
 }
