@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -125,7 +126,77 @@ struct runner {
 	double bound_at, next_try, backoff;
 	char missing[64];		/* last "missing queues" message, said once */
 	char stats_path[PATH_MAX];
+	char lock_path[PATH_MAX + 8];
+	int lock_fd;			/* flock()ed while this run owns the interface */
 };
+
+/*
+ * One consumer per interface and network namespace: the state file that
+ * status and stats read is its alone, and two runs would re-bind each
+ * other's queues.  A lock file beside the state file, flock()ed for the
+ * life of the run, says who owns the interface; the kernel drops the lock
+ * however the holder dies.  Without /run/xdp-fwd the run goes on unseen
+ * by status (a warning).
+ */
+static int claim_interface(struct runner *rr)
+{
+	const char *ifname = rr->cfg.ifname;
+	struct xf_consumer c;
+	struct stat a, b;
+	FILE *f;
+	int fd;
+
+	if (xf_consumer_stats_path(ifname, rr->stats_path, sizeof(rr->stats_path)))
+		goto unseen;
+	snprintf(rr->lock_path, sizeof(rr->lock_path), "%s.lock", rr->stats_path);
+	for (int tries = 0; tries < 10; tries++) {
+		if (mkdir(XF_RUN_DIR, 0755) && errno != EEXIST)
+			goto unseen;
+		fd = open(rr->lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+		if (fd < 0) {
+			if (errno == ENOENT)
+				continue;	/* the directory went with a last consumer */
+			goto unseen;
+		}
+		if (flock(fd, LOCK_EX | LOCK_NB)) {
+			int err = errno;
+
+			close(fd);
+			if (err != EWOULDBLOCK)
+				goto unseen;
+			f = xf_consumer_open(ifname, &c);
+			if (f)
+				fclose(f);
+			xf_err("%s already has a consumer in this network namespace (xdp-fwd run, "
+			       "pid %d): one run per interface; give that one every queue it "
+			       "should serve (--queues)", ifname, f ? c.pid : 0);
+			rr->stats_path[0] = '\0';
+			return -EBUSY;
+		}
+		/* an exiting owner may have unlinked the file we locked */
+		if (!fstat(fd, &a) && !stat(rr->lock_path, &b) && a.st_ino == b.st_ino) {
+			rr->lock_fd = fd;
+			return 0;
+		}
+		close(fd);
+	}
+unseen:
+	xf_warn("cannot keep the consumer's state in %s (%s): status will not see this run",
+		XF_RUN_DIR, strerror(errno));
+	rr->stats_path[0] = '\0';
+	return 0;
+}
+
+static void release_interface(struct runner *rr)
+{
+	if (rr->lock_fd < 0)
+		return;
+	unlink(rr->stats_path);
+	unlink(rr->lock_path);	/* before the lock goes: see claim_interface() */
+	close(rr->lock_fd);
+	rr->lock_fd = -1;
+	rmdir(XF_RUN_DIR);	/* only when no other consumer uses it */
+}
 
 static void run_usage(FILE *f)
 {
@@ -928,6 +999,7 @@ int do_run(int argc, char **argv)
 		xf_err("out of memory");
 		return XF_EXIT_FAIL;
 	}
+	rr->lock_fd = -1;
 	cfg = &rr->cfg;
 	*cfg = (struct xf_run_cfg){
 		.batch = 64, .frames = 4096, .ring_size = 2048, .frame_size = 4096,
@@ -1044,6 +1116,8 @@ int do_run(int argc, char **argv)
 			goto out_free;
 		}
 	}
+	if (claim_interface(rr))
+		goto out;
 	if (open_program(rr))
 		goto out;
 	cfg->idle_yields = idle_yields(cfg->ifname);
@@ -1071,9 +1145,6 @@ int do_run(int argc, char **argv)
 	plan_queues(rr);
 	if (bind_queues(rr))
 		goto out;
-	if (!xf_consumer_stats_path(cfg->ifname, rr->stats_path, sizeof(rr->stats_path)) &&
-	    mkdir(XF_RUN_DIR, 0755) && errno != EEXIST)
-		rr->stats_path[0] = '\0';
 	publish(rr);	/* status sees the consumer from its first bind */
 
 	double t0 = xf_now();
@@ -1083,10 +1154,6 @@ int do_run(int argc, char **argv)
 	rr->why = fault_names[FAULT_NONE];
 	ret = run_loop(rr, duration, count, t0);
 	unbind(rr, true);	/* out of the map first: from here on frames go to the kernel */
-	if (rr->stats_path[0]) {
-		unlink(rr->stats_path);
-		rmdir(XF_RUN_DIR);	/* only when no other consumer uses it */
-	}
 	double secs = xf_now() - t0;
 	unsigned long long written = 0, missed = 0;
 
@@ -1102,6 +1169,7 @@ int do_run(int argc, char **argv)
 		}
 out:
 	unbind(rr, false);
+	release_interface(rr);
 	if (cap)
 		xf_capture_close(cap, NULL, NULL);
 	xf_maps_close(&rr->m);

@@ -50,7 +50,7 @@ IP_A=192.0.2.1
 IP_B=192.0.2.2
 PORT=9999	# steered to the consumer
 PORT_K=9998	# left to the kernel
-SCENARIOS="exact l2fwd capture zerocopy queues starve sigkill linkdel stoploss bigpool"
+SCENARIOS="exact l2fwd capture zerocopy queues starve sigkill linkdel stoploss bigpool tworuns"
 
 ###########################################################################
 # inner half: one scenario, in namespace B, in a mount namespace of its own
@@ -546,6 +546,43 @@ scen_bigpool() {
 		"$(rj '(d["rx_packets"], d["captured"], d["capture_missed"])')" "($n, $n, 0)"
 	check "bigpool: pcap holds seq 0..$((n - 1)) once each, in order, payloads intact" \
 		"$PY" "$HERE/pcap_check.py" "$WORK/bigpool.pcap" --port $PORT --flow 16 --count $n
+}
+
+# 11. One consumer per interface: a second run is refused with a message
+# naming the first, touches nothing of it (its socket stays in the map, its
+# state stays visible to status), and once the first is gone, a new run
+# takes the interface, even after the first died of SIGKILL.
+scen_tworuns() {
+	local n=300 pid1 err2=$WORK/tworuns-2.err rc=0
+
+	check "tworuns: load and rule add" setup_prog || return
+	run_bg tworuns-1 --duration 60
+	check "tworuns: the first run starts" run_ready 1 || { run_stop; return; }
+	pid1=$RUN_PID
+	timeout -k 2 30 "$XF" run b0 --duration 5 --json >/dev/null 2>"$err2" || rc=$?
+	check_eq "tworuns: the second run exits 1" "$rc" 1
+	check "tworuns: its message names the first run's pid" \
+		grep -q "already has a consumer.*pid $pid1" "$err2"
+	check_eq "tworuns: status still shows the first run" \
+		"$("$XF" status b0 --json | jget - 'd["consumer"]["pid"]')" "$pid1"
+	check_eq "tworuns: $n sent" "$(send --dport $PORT --count $n --flow 17)" $n
+	wait_xsk $n
+	run_stop
+	check_eq "tworuns: the first run exits 0" "$RUN_RC" 0
+	check_eq "tworuns: and received all $n (its socket stayed in the map)" \
+		"$(rj 'd["rx_packets"]')" $n
+	run_bg tworuns-3 --duration 60
+	check "tworuns: a run after the first stopped starts" run_ready 1 || { run_stop; return; }
+	{
+		run_signal KILL
+		wait_for "$RUN_PID" 5
+	} 2>/dev/null
+	run_bg tworuns-4 --duration 60
+	check "tworuns: a run after one killed by SIGKILL starts" run_ready 1 || { run_stop; return; }
+	run_stop
+	check_eq "tworuns: and exits 0" "$RUN_RC" 0
+	check "tworuns: no state left once the last run ended" \
+		bash -c "! ls /run/xdp-fwd/*-b0.prom* 2>/dev/null | grep -q ."
 }
 
 inner() {
