@@ -600,6 +600,7 @@ outer() {
 			INNER=
 			[ $rc = 0 ] || check_eq "$scen: scenario ran to its end" "$rc" 0
 			kill_ns_procs
+			cores_check "$scen"
 		done
 	fi
 	passed=$(grep -c '^ok' "$RESULTS")
