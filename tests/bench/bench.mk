@@ -2,6 +2,8 @@
 #   make bench                 measure and rewrite BENCHMARKS.md's sections
 #                              (per packet, then end to end: scripts/bench-e2e.sh)
 #   make bench BENCH_ARGS=...  extra options for bench_prog (--runs 9, --wall, ...)
+#   make bench XDPSOCK=PATH    add the peer, bpf-examples' xdpsock, to the
+#                              end-to-end run (built elsewhere, never here)
 # Benchmarks are not tests: only `bench-smoke` (does it run at all?) is in
 # TEST_RUNS, and nothing asserts a speed.
 
@@ -44,7 +46,7 @@ $(BUILD)/tests/napi_pid: tests/bench/napi_pid.c | $(BUILD)
 bench: $(BENCH_PROG) $(BUILD)/tests/udp_sink $(BUILD)/tests/napi_pid all
 	$(Q)scripts/install-deps.sh --bench
 	$(Q)BENCH_PROG=$(BENCH_PROG) scripts/bench-prog.sh $(BENCH_ARGS)
-	$(Q)scripts/bench-e2e.sh
+	$(Q)XDPSOCK='$(XDPSOCK)' scripts/bench-e2e.sh
 
 bench-smoke: $(BENCH_PROG)
 	$(Q)$(BENCH_PROG) --repeat 1000 --runs 1 >/dev/null
