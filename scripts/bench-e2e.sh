@@ -328,8 +328,9 @@ if command -v gnuplot >/dev/null; then
 		printf '"%s %s" %s\n' "${id%%:*}" "${LABEL[$id]%%, rule*}" "${MED[$id]}"
 	done >"$TB_RUN/plot.dat"
 	gnuplot <<GP 2>/dev/null || true
-set terminal png size 1100,500
+set terminal png size 1100,500 noenhanced
 set output "$PNG"
+set rmargin 12
 set title "veth testbed, 64-byte frames, median of $RUNS interleaved rounds ($(date -u +%F)); S: NAPI on CPU 0, T: NAPI thread on CPU 1"
 set ylabel "Mpps"
 set style fill solid 0.6
