@@ -91,6 +91,11 @@ static int rule_del(int argc, char **argv)
 	__u32 id;
 	int ret;
 
+	if (argc > 2) {
+		xf_err("unexpected '%s' after the rule id (usage: xdp-fwd rule del IFACE ID)",
+		       argv[2]);
+		return XF_EXIT_USAGE;
+	}
 	if (argc != 2) {
 		xf_err("usage: xdp-fwd rule del IFACE ID");
 		return XF_EXIT_USAGE;
@@ -235,6 +240,11 @@ static int rule_flush(int argc, char **argv)
 	size_t n = 0;
 	int ret;
 
+	if (argc > 1) {
+		xf_err("unexpected '%s' after the interface (usage: xdp-fwd rule flush IFACE)",
+		       argv[1]);
+		return XF_EXIT_USAGE;
+	}
 	if (argc != 1) {
 		xf_err("usage: xdp-fwd rule flush IFACE");
 		return XF_EXIT_USAGE;
@@ -260,6 +270,11 @@ static int rule_load(int argc, char **argv)
 	__u32 *ids;
 	long bad;
 
+	if (argc > 2) {
+		xf_err("unexpected '%s' after the file (usage: xdp-fwd rule load IFACE FILE)",
+		       argv[2]);
+		return XF_EXIT_USAGE;
+	}
 	if (argc != 2) {
 		xf_err("usage: xdp-fwd rule load IFACE FILE");
 		return XF_EXIT_USAGE;

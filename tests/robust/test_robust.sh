@@ -330,14 +330,14 @@ r1_bad_input() {
 	bad "rule del: id abc" 2 "abc" rule del b0 abc
 	bad "rule del: id -1" 2 "-1" rule del b0 -1
 	bad "rule del: id 2^32" 2 "4294967296" rule del b0 4294967296
-	bad "rule del: two ids" 2 "rule del IFACE ID" rule del b0 1 2
+	bad "rule del: two ids" 2 "unexpected '2'" rule del b0 1 2
 	bad "rule del: unknown interface" 1 "xft-nosuch" rule del xft-nosuch 1
 	bad "rule del: not loaded on c0" 1 "c0" rule del c0 1
 	bad "rule list: no interface" 2 "rule list IFACE" rule list
 	bad "rule list: extra argument" 2 "extra" rule list b0 extra
 	bad "rule list: unknown interface" 1 "xft-nosuch" rule list xft-nosuch
 	bad "rule flush: no interface" 2 "rule flush IFACE" rule flush
-	bad "rule flush: extra argument" 2 "rule flush IFACE" rule flush b0 x
+	bad "rule flush: extra argument" 2 "unexpected 'x'" rule flush b0 x
 	bad "rule flush: unknown interface" 1 "xft-nosuch" rule flush xft-nosuch
 	# rule load: all or nothing
 	local f=$WORK/rules
@@ -354,6 +354,7 @@ r1_bad_input() {
 	} >"$f-shapes"
 	head -c 3000 /dev/urandom >"$f-binary"
 	bad "rule load: no file" 2 "rule load IFACE FILE" rule load b0
+	bad "rule load: two files" 2 "unexpected 'g'" rule load b0 f g
 	bad "rule load: missing file" "1 2" "$WORK/nonexistent" rule load b0 "$WORK/nonexistent"
 	bad "rule load: a directory" "1 2" "$WORK" rule load b0 "$WORK"
 	bad "rule load: bad port on line 3" "1 2" "rules-badport:3:" rule load b0 "$f-badport"
