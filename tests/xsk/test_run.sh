@@ -27,6 +27,7 @@
 #
 #   XDP_FWD=path   the binary to test (default build/xdp-fwd)
 #   XSK_ONLY="exact l2fwd ..."   run only these scenarios
+#   XSK_KEEP=1   keep the scratch directory (captures, stderr, cores) for a look
 
 # Functions run through check and traps look unreachable to shellcheck;
 # only numbers are left unquoted.
