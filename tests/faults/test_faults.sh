@@ -32,6 +32,7 @@
 #
 #   XDP_FWD=path   the binary to test (default build/xdp-fwd)
 #   FAULTS_ONLY="linkflap channels ..."   run only these scenarios
+#   FAULTS_KEEP=1   keep the scratch directory for a look
 
 # Functions run through check and traps look unreachable to shellcheck;
 # only numbers are left unquoted.
@@ -515,104 +516,16 @@ inner() {
 ###########################################################################
 # outer half: namespaces, links, one inner process per scenario
 
-outer_cleanup() {
-	local ns p
-	[ -n "${INNER:-}" ] && kill -TERM "$INNER" 2>/dev/null
-	for ns in "${NSA:-}" "${NSB:-}"; do
-		[ -n "$ns" ] || continue
-		for p in $(ip netns pids "$ns" 2>/dev/null); do
-			kill -KILL "$p" 2>/dev/null
-		done
-		ip netns del "$ns" 2>/dev/null
-	done
-	[ -n "${WORK:-}" ] && rm -rf "$WORK"
+VH_SUITE=faults VH_TAG=f VH_ONLY=${FAULTS_ONLY:-} VH_TIMEOUT=120 VH_KEEP=${FAULTS_KEEP:-}
+VH_TOOLS="ip ethtool timeout taskset awk find"
+vh_queues() {	# every scenario gets two queues each way
+	echo 2
 }
-
-kill_ns_procs() {
-	local p
-	for p in $(ip netns pids "$NSA") $(ip netns pids "$NSB"); do
-		kill -KILL "$p" 2>/dev/null
-	done
-}
-
-# mklink: a fresh veth pair with 2 queues each way
-mklink() {
-	ip -n "$NSA" link del a0 2>/dev/null
-	ip -n "$NSB" link del b0 2>/dev/null
-	ip link add a0 netns "$NSA" numrxqueues 2 numtxqueues 2 type veth peer name b0 \
-		netns "$NSB" numrxqueues 2 numtxqueues 2 || return 1
-	ip -n "$NSA" addr add $IP_A/24 dev a0 &&
-		ip -n "$NSB" addr add $IP_B/24 dev b0 &&
-		ip -n "$NSA" link set a0 up &&
-		ip -n "$NSB" link set b0 up || return 1
-	MAC_A=$(ip -n "$NSA" -j link show a0 | jget - 'd[0]["address"]')
-	MAC_B=$(ip -n "$NSB" -j link show b0 | jget - 'd[0]["address"]')
-	ip -n "$NSA" neigh replace $IP_B lladdr "$MAC_B" dev a0 nud permanent &&
-		ip -n "$NSB" neigh replace $IP_A lladdr "$MAC_A" dev b0 nud permanent
-}
-
-outer() {
-	local tool scen rc passed failed t0
-
-	if [ "$(id -u)" != 0 ]; then
-		echo "faults: skipped (needs root)"
-		exit 77
-	fi
-	for tool in ip ethtool timeout taskset awk find "$PY"; do
-		if ! command -v "$tool" >/dev/null; then
-			echo "faults: skipped ($tool not found)"
-			exit 77
-		fi
-	done
-	t0=$(now)
-	NSA=xft-fa-$$
-	NSB=xft-fb-$$
-	WORK=$(mktemp -d "/tmp/xft-faults-$$.XXXXXX")
-	RESULTS=$WORK/results
-	: >"$RESULTS"
-	trap outer_cleanup EXIT
-	trap 'exit 130' INT
-	trap 'exit 143' TERM
-	export NSA NSB WORK RESULTS XF
-
-	if [ ! -x "$XF" ]; then
-		check "$XF is built" false
-	elif ! ip netns add "$NSA" || ! ip netns add "$NSB"; then
-		echo "faults: skipped (cannot create network namespaces)"
-		exit 77
-	else
-		for ns in "$NSA" "$NSB"; do
-			ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
-				net.ipv6.conf.default.disable_ipv6=1 >/dev/null 2>&1
-			ip -n "$ns" link set lo up
-		done
-		for scen in ${FAULTS_ONLY:-$SCENARIOS}; do
-			echo "# scenario: $scen"
-			if ! mklink; then
-				check "$scen: veth pair created" false
-				continue
-			fi
-			export MAC_A MAC_B
-			rc=0
-			timeout -k 5 120 ip netns exec "$NSB" bash "$SELF" --inner "$scen" &
-			INNER=$!
-			wait "$INNER" || rc=$?
-			INNER=
-			[ $rc = 0 ] || check_eq "$scen: scenario ran to its end" "$rc" 0
-			kill_ns_procs
-			cores_check "$scen"
-		done
-	fi
-	passed=$(grep -c '^ok' "$RESULTS")
-	failed=$(grep -c '^fail' "$RESULTS")
-	note "took $(awk "BEGIN { printf \"%.1f\", $(now) - $t0 }") s"
-	echo "faults: $passed passed, $failed failed"
-	[ "$failed" = 0 ] && [ "$passed" -gt 0 ] || exit 1
-	exit 0
-}
+# shellcheck source=tests/veth_harness.sh
+. "$ROOT/tests/veth_harness.sh"
 
 if [ "${1:-}" = --inner ]; then
 	inner "$2"
 else
-	outer
+	vh_outer
 fi

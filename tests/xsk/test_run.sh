@@ -602,106 +602,16 @@ inner() {
 ###########################################################################
 # outer half: namespaces, links, one inner process per scenario
 
-outer_cleanup() {
-	local ns p
-	[ -n "${INNER:-}" ] && kill -TERM "$INNER" 2>/dev/null
-	for ns in "${NSA:-}" "${NSB:-}"; do
-		[ -n "$ns" ] || continue
-		for p in $(ip netns pids "$ns" 2>/dev/null); do
-			kill -KILL "$p" 2>/dev/null
-		done
-		ip netns del "$ns" 2>/dev/null
-	done
-	[ -n "${WORK:-}" ] && [ -z "${XSK_KEEP:-}" ] && rm -rf "$WORK"
+VH_SUITE=xsk VH_TAG=x VH_ONLY=${XSK_ONLY:-} VH_TIMEOUT=45 VH_KEEP=${XSK_KEEP:-}
+VH_TOOLS="ip timeout taskset awk"
+vh_queues() {	# the queues scenario needs two; the others one
+	[ "$1" = queues ] && echo 2 || echo 1
 }
-
-# kill_ns_procs: whatever a scenario left running in our namespaces
-kill_ns_procs() {
-	local p
-	for p in $(ip netns pids "$NSA") $(ip netns pids "$NSB"); do
-		kill -KILL "$p" 2>/dev/null
-	done
-}
-
-# mklink NQ: a fresh veth pair with NQ queues each way
-mklink() {
-	local q=""
-	[ "$1" -gt 1 ] && q="numrxqueues $1 numtxqueues $1"
-	ip -n "$NSA" link del a0 2>/dev/null
-	# shellcheck disable=SC2086
-	ip link add a0 netns "$NSA" $q type veth peer name b0 netns "$NSB" $q || return 1
-	ip -n "$NSA" addr add $IP_A/24 dev a0 &&
-		ip -n "$NSB" addr add $IP_B/24 dev b0 &&
-		ip -n "$NSA" link set a0 up &&
-		ip -n "$NSB" link set b0 up || return 1
-	MAC_A=$(ip -n "$NSA" -j link show a0 | jget - 'd[0]["address"]')
-	MAC_B=$(ip -n "$NSB" -j link show b0 | jget - 'd[0]["address"]')
-	ip -n "$NSA" neigh replace $IP_B lladdr "$MAC_B" dev a0 nud permanent &&
-		ip -n "$NSB" neigh replace $IP_A lladdr "$MAC_A" dev b0 nud permanent
-}
-
-xsk_skip() {	# tests/suite.sh reads the reason from $XF_SKIP_FILE
-	echo "xsk: skipped ($*)"
-	[ -n "${XF_SKIP_FILE:-}" ] && echo "$*" >"$XF_SKIP_FILE"
-	exit 77
-}
-
-outer() {
-	local tool scen rc passed failed t0
-
-	[ "$(id -u)" = 0 ] || xsk_skip "needs root"
-	for tool in ip timeout taskset awk "$PY"; do
-		command -v "$tool" >/dev/null || xsk_skip "$tool not found"
-	done
-	t0=$(now)
-	NSA=xft-xa-$$
-	NSB=xft-xb-$$
-	WORK=$(mktemp -d "/tmp/xft-xsk-$$.XXXXXX")
-	RESULTS=$WORK/results
-	: >"$RESULTS"
-	trap outer_cleanup EXIT
-	trap 'exit 130' INT
-	trap 'exit 143' TERM
-	export NSA NSB WORK RESULTS XF
-
-	if [ ! -x "$XF" ]; then
-		check "$XF is built" false
-	elif ! ip netns add "$NSA" || ! ip netns add "$NSB"; then
-		echo "xsk: skipped (cannot create network namespaces)"
-		exit 77
-	else
-		for ns in "$NSA" "$NSB"; do
-			ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
-				net.ipv6.conf.default.disable_ipv6=1 >/dev/null 2>&1
-			ip -n "$ns" link set lo up
-		done
-		for scen in ${XSK_ONLY:-$SCENARIOS}; do
-			echo "# scenario: $scen"
-			if ! mklink "$([ "$scen" = queues ] && echo 2 || echo 1)"; then
-				check "$scen: veth pair created" false
-				continue
-			fi
-			export MAC_A MAC_B
-			rc=0
-			timeout -k 5 45 ip netns exec "$NSB" bash "$SELF" --inner "$scen" &
-			INNER=$!
-			wait "$INNER" || rc=$?
-			INNER=
-			[ $rc = 0 ] || check_eq "$scen: scenario ran to its end" "$rc" 0
-			kill_ns_procs
-			cores_check "$scen"
-		done
-	fi
-	passed=$(grep -c '^ok' "$RESULTS")
-	failed=$(grep -c '^fail' "$RESULTS")
-	note "took $(awk "BEGIN { printf \"%.1f\", $(now) - $t0 }") s"
-	echo "xsk: $passed passed, $failed failed"
-	[ "$failed" = 0 ] && [ "$passed" -gt 0 ] || exit 1
-	exit 0
-}
+# shellcheck source=tests/veth_harness.sh
+. "$ROOT/tests/veth_harness.sh"
 
 if [ "${1:-}" = --inner ]; then
 	inner "$2"
 else
-	outer
+	vh_outer
 fi
