@@ -208,11 +208,20 @@ counter() {
 	echo "${v:-0}"
 }
 
-# proc_sample PID: "RSS_KIB FDS" of PID, or nothing when it is gone
+# proc_sample PID: "RSS_KIB FDS" of PID, or nothing when it is gone.  FDS
+# is the least of 5 looks 20 ms apart: the consumer's main thread opens a
+# socket or a netlink socket for a few microseconds several times a second
+# (link state, queue count, the attached program) and writes its state file
+# once a second; a look that lands there sees one fd more.  A leaked fd is
+# in every look.
 proc_sample() {
-	local rss fds
+	local rss fds n i
 	rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null) || return 1
-	fds=$(find "/proc/$1/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l)
+	for i in 1 2 3 4 5; do
+		n=$(find "/proc/$1/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l)
+		[ -z "${fds:-}" ] || [ "$n" -lt "$fds" ] && fds=$n
+		[ $i = 5 ] || sleep 0.02
+	done
 	[ -n "$rss" ] && echo "$rss $fds"
 }
 
