@@ -85,9 +85,9 @@ static inline __u32 xf_ring_refill(struct xsk_ring_prod *fq, struct xf_pool *p)
 
 /*
  * Take what the completion ring holds back into the pool; @tx_out is the
- * number of frames handed to TX and not yet completed.  Returns the number
- * taken, or -1 when the ring returns more frames than were sent or the pool
- * overflows: the counts are broken and the caller must stop.
+ * number of frames handed to TX and not yet completed, and no more than
+ * that are taken.  Returns the number taken, or -1 when the pool has no
+ * room for one of them: the counts are broken and the caller must stop.
  */
 static inline int xf_ring_complete(struct xsk_ring_cons *cq, struct xf_pool *p,
 				   __u32 *tx_out, __u32 frame_size)
