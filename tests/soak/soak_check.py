@@ -12,7 +12,11 @@ Ground truth is the program's per-rule packet counter (RULES.json, from
 reached the XDP hook.  Each such frame must be received exactly once,
 either by the consumer (a record of its capture CAP) or by the kernel
 socket on the same port (K.json, from soak_recv.py: the XSKMAP's fallback
-while no socket is bound), and never by both.  Frames the sockets dropped
+while no socket is bound), and never by both: the consumer got exactly
+the hook's count less xsk-no-socket.  The kernel socket may get a frame
+more than xsk-no-socket counted, one per flap at most: veth hands the
+stack the odd frame without running XDP while the device goes down or up
+(seen with no consumer and no rule churn), and such a frame is at no hook.  Frames the sockets dropped
 (XDP_STATISTICS in RUN.json), that the capture writer missed, or that the
 kernel socket dropped (--udp-errors: UDP InErrors in the DUT namespace)
 are failures too: at the soak's rate they must be 0.
@@ -20,8 +24,7 @@ are failures too: at the soak's rate they must be 0.
 A --flow is one numbered flow of udp_send.py (seq 0..SENT-1); a --tail
 flow was sent after the last link flap and must reach the consumer whole.
 With no flaps (--flaps 0) nothing may be lost before the hook either:
-SENT == the hook's count.  The stats' xsk-no-socket event counts every
-fallback, so it must equal what the kernel socket got.
+SENT == the hook's count.
 
 --drop-every N discards every Nth measured capture record before checking:
 a check of this checker, which must then fail.
@@ -143,8 +146,11 @@ def main():
         sent = sum(f[2] for f in flows)
         out["flows"].update({str(f[0]): dict(out["flows"][str(f[0])], hook_port=n)
                              for f in flows})
+        # a frame veth hands the stack without running XDP at a flap is
+        # received but not at the hook: at most one per flap (see below)
         check("port %d: each of the %d frames at the hook received exactly once "
-              "(consumer or kernel: %d)" % (port, n, per_port[port]), per_port[port] == n,
+              "(consumer or kernel: %d)" % (port, n, per_port[port]),
+              n <= per_port[port] <= n + a.flaps,
               "%d unaccounted for" % (n - per_port[port]))
         if a.flaps == 0:
             check("port %d: no flaps, so all %d sent reached the hook" % (port, sent), n == sent,
@@ -161,10 +167,23 @@ def main():
     check("the kernel socket dropped nothing (UDP InErrors)", a.udp_errors == 0,
           str(a.udp_errors))
     nosock = stats["events"]["xsk-no-socket"]["packets"]
+    consumer_total = sum(f["consumer"] for f in out["flows"].values())
+    hook_total = sum(hook.get(p, 0) for p in {f[1] for f in a.flow + a.tail})
+    bypass = kernel_total - nosock
     out["xsk_no_socket"] = nosock
     out["kernel_received"] = kernel_total
-    check("xsk-no-socket (%d) == what the kernel socket got (%d)" % (nosock, kernel_total),
-          nosock == kernel_total and kern["foreign"] == 0)
+    out["bypassed_xdp"] = bypass
+    check("the consumer got every frame redirected while its sockets were bound "
+          "(hook %d - xsk-no-socket %d == consumer %d)" % (hook_total, nosock, consumer_total),
+          consumer_total == hook_total - nosock)
+    # veth, on this host's kernel, hands the stack the odd frame without
+    # running XDP while the device goes down or up (seen with no consumer and
+    # no rule churn at all: 1 frame in 40 flaps); such a frame reaches the
+    # kernel socket but neither the rule counter nor xsk-no-socket.
+    check("the kernel socket got every fallback frame (xsk-no-socket %d <= %d), and more "
+          "only with flaps, one a flap at most (%d that bypassed XDP, %d flaps)"
+          % (nosock, kernel_total, bypass, a.flaps),
+          0 <= bypass <= a.flaps and kern["foreign"] == 0)
     out["passed"], out["failed"] = check.passed, check.failed
     print(json.dumps(out))
     return 1 if check.failed else 0
