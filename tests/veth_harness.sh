@@ -22,8 +22,29 @@
 #   vh_queues SCENARIO   (a function) prints the queue count of its pair
 # and gets NSA, NSB, WORK, RESULTS, MAC_A and MAC_B, exported.
 
+# Also for the scenarios (inner half), on b0:
+#   stat_get EXPR   EXPR over d = `xdp-fwd stats b0 --json`
+#   xsk_pkts, nosock_pkts   the xsk action's and the xsk-no-socket event's packets
+#   wait_xsk N      until the program has counted N frames to the xsk action (10 s)
+
 # Traps and callbacks look unreachable to shellcheck.
 # shellcheck disable=SC2317
+
+stat_get() {
+	"$XF" stats b0 --json 2>/dev/null | jget - "$1"
+}
+xsk_pkts() { stat_get 'd["actions"]["xsk"]["packets"]'; }
+nosock_pkts() { stat_get 'd["events"]["xsk-no-socket"]["packets"]'; }
+
+wait_xsk() {
+	local _
+	for _ in $(seq 200); do
+		[ "$(xsk_pkts)" = "$1" ] && return 0
+		sleep 0.05
+	done
+	echo "#   xsk action at $(xsk_pkts), want $1"
+	return 1
+}
 
 vh_cleanup() {
 	local ns p

@@ -93,23 +93,6 @@ send_on() {
 }
 send() { send_on 0 "$@"; }
 
-# stat_get EXPR: EXPR over d = `xdp-fwd stats b0 --json`
-stat_get() {
-	"$XF" stats b0 --json 2>/dev/null | jget - "$1"
-}
-xsk_pkts() { stat_get 'd["actions"]["xsk"]["packets"]'; }
-nosock_pkts() { stat_get 'd["events"]["xsk-no-socket"]["packets"]'; }
-
-# wait_xsk N: until the program has counted N frames to the xsk action
-wait_xsk() {
-	local _
-	for _ in $(seq 200); do
-		[ "$(xsk_pkts)" = "$1" ] && return 0
-		sleep 0.05
-	done
-	echo "#   xsk action at $(xsk_pkts), want $1"
-	return 1
-}
 
 setup_prog() {
 	"$XF" load b0 >/dev/null &&

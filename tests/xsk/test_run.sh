@@ -95,22 +95,6 @@ send_on() {
 		--dst "$IP_B" --timeout 20 "$@" | jget - 'd["sent"]'
 }
 
-# stat_get EXPR: EXPR over d = `xdp-fwd stats b0 --json`
-stat_get() {
-	"$XF" stats b0 --json 2>/dev/null | jget - "$1"
-}
-xsk_pkts() { stat_get 'd["actions"]["xsk"]["packets"]'; }
-nosock_pkts() { stat_get 'd["events"]["xsk-no-socket"]["packets"]'; }
-
-# wait_xsk N: until the program has counted N frames to the xsk action (5 s)
-wait_xsk() {
-	local _
-	for _ in $(seq 100); do
-		[ "$(xsk_pkts)" = "$1" ] && return 0
-		sleep 0.05
-	done
-	return 1
-}
 
 # wait_rx N: until the live consumer on b0 has received N frames over its
 # queues (it publishes its counters once a second; at most 10 s)
