@@ -12,7 +12,7 @@
 #include "xf_abi.h"
 #include "xf_parse.h"
 #include "xf_maps.h"
-#include "xf_classify.h"
+#include "xf_verdict.h"
 #include "xf_act.h"
 
 /* Load-time tunable: record every frame in the "trace" map. */
@@ -62,7 +62,7 @@ int xdp_fwd(struct xdp_md *ctx)
 	__u32 len = end - data;
 	__u32 zero = 0, action, ifindex = 0, rule_id = XF_NO_RULE;
 	struct xf_config *cfg;
-	struct xf_rule *r;
+	struct xf_hit hit;
 	struct xf_pkt pkt;
 	int err;
 
@@ -86,14 +86,17 @@ int xdp_fwd(struct xdp_md *ctx)
 							  : XF_ACT_PASS;
 		/* parsed frames are derived: all actions minus all errors */
 		xf_count(&error_stats, err, len);
-	} else if ((r = xf_classify(&pkt, cfg->active_set))) {
-		action = r->action;
-		ifindex = r->ifindex;
-		rule_id = r->id;
-		xf_count(&rule_stats, rule_id, len);
 	} else {
-		action = cfg->default_action;
-		ifindex = cfg->default_ifindex;
+		xf_verdict(&pkt, cfg, &hit);
+		if (hit.rule != XF_NO_RULE) {
+			action = hit.action;
+			ifindex = hit.ifindex;
+			rule_id = hit.rule;
+			xf_count(&rule_stats, rule_id, len);
+		} else {
+			action = cfg->default_action;
+			ifindex = cfg->default_ifindex;
+		}
 	}
 	if (action >= XF_ACT_MAX)
 		action = XF_ACT_PASS;

@@ -61,19 +61,13 @@ static __always_inline int xf_better(const struct xf_rule *a,
 	       (a->priority == b->priority && a->id < b->id);
 }
 
-/* The winning rule for frame p, or NULL. */
+/* The winning rule for frame p among the shapes of set, or NULL. */
 static __always_inline struct xf_rule *xf_classify(const struct xf_pkt *p,
-						   __u32 active_set)
+						   const struct xf_shape_set *set)
 {
 	struct xf_rule *best = NULL, *r;
-	struct xf_shape_set *set;
 	struct xf_rule_key key;
-	__u32 idx = active_set & 1, n, i, bit;
-
-	set = bpf_map_lookup_elem(&shape_sets, &idx);
-	if (!set)
-		return NULL;
-	n = set->count;
+	__u32 n = set->count, i, bit;
 
 	for (i = 0; i < XF_MAX_SHAPES; i++) {
 		const struct xf_shape *s;

@@ -81,6 +81,14 @@ struct {
 	__type(value, struct bpf_devmap_val);
 } ports SEC(".maps");
 
+/* Verdicts of recent tuples, per CPU (see xf_verdict.h). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, XF_VCACHE_SIZE);
+	__type(key, __u32);			/* xf_vkey_slot() */
+	__type(value, struct xf_vcache_entry);
+} vcache SEC(".maps");
+
 /* The last frame seen, when tracing is on (dry runs and tests). */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);

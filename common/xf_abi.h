@@ -158,6 +158,45 @@ struct xf_config {
 	__u32 default_ifindex;		/* when default_action is redirect */
 	enum xf_action error_action;	/* frames that fail to parse: PASS or DROP */
 	__u32 active_set;	/* 0 or 1: which shape_sets entry is live */
+	/*
+	 * Bumped by userspace after every change that can change a verdict
+	 * (rules, shape sets, defaults), once the change is in place; the
+	 * verdict cache trusts only entries stamped with the current value.
+	 * 64 bits, so it never wraps back to a stamp still in the cache.
+	 */
+	__u64 generation;
+};
+
+/*
+ * The per-CPU verdict cache: a direct-mapped table indexed by a hash of
+ * the frame's tuple (every field a rule can match), remembering the rule
+ * the tuple-space search chose, or none.  A repeated flow then costs one
+ * inlined array lookup and a compare instead of a hash lookup per shape.
+ */
+#define XF_VCACHE_LOG2		12
+#define XF_VCACHE_SIZE		(1 << XF_VCACHE_LOG2)
+
+/* What a rule can match of a frame; all else (and pads) zero. */
+struct xf_vkey {
+	__u16 vlan;		/* outer VLAN id when tagged, else 0 */
+	__u8  tagged;		/* 1 when the frame has a VLAN tag */
+	__u8  l3;		/* enum xf_l3 */
+	__u8  proto;		/* L4 protocol when l3 != NONE, else 0 */
+	__u8  has_ports;
+	__u16 pad;
+	__be16 sport;		/* as on the wire; 0 without ports */
+	__be16 dport;
+	__be32 src[4];		/* IPv4 in [0], else zero */
+	__be32 dst[4];
+};
+
+/* Value of the "vcache" per-CPU array. */
+struct xf_vcache_entry {
+	struct xf_vkey key;
+	__u32 rule;		/* winning rule id, or XF_NO_RULE */
+	__u64 stamp;		/* config.generation + 1 when stored; 0: empty */
+	enum xf_action action;	/* the rule's, when rule != XF_NO_RULE */
+	__u32 ifindex;
 };
 
 _Static_assert(sizeof(enum xf_action) == 4, "enum xf_action is part of the ABI");
@@ -183,6 +222,27 @@ static __always_inline __u32 xf_key_bit(const struct xf_rule_key *k)
 	h *= 0x85ebca6b;
 	h ^= h >> 13;
 	return h >> (32 - XF_FILTER_BITS_LOG2);
+}
+
+/*
+ * The verdict cache's slot of a tuple.  Multiplies that do not depend on
+ * each other (they pipeline) rather than a serial FNV chain: this runs for
+ * every frame while rules are in place.
+ */
+static __always_inline __u32 xf_vkey_slot(const struct xf_vkey *k)
+{
+	const __u32 *w = (const __u32 *)k;
+	__u64 h;
+
+	_Static_assert(sizeof(*k) == 11 * 4, "verdict key is 11 words");
+	h = (__u64)w[0] * 0x9E3779B97F4A7C15ULL + (__u64)w[1] * 0xC2B2AE3D27D4EB4FULL +
+	    (__u64)w[2] * 0x165667B19E3779F9ULL + (__u64)w[3] * 0x85EBCA77C2B2AE63ULL +
+	    (__u64)w[4] * 0x27D4EB2F165667C5ULL + (__u64)w[5] * 0x94D049BB133111EBULL +
+	    (__u64)w[6] * 0xBF58476D1CE4E5B9ULL + (__u64)w[7] * 0xD6E8FEB86659FD93ULL +
+	    (__u64)w[8] * 0xFF51AFD7ED558CCDULL + (__u64)w[9] * 0xC4CEB9FE1A85EC53ULL +
+	    (__u64)w[10] * 0x9FB21C651E98DF25ULL;
+	/* a product's top bits depend on every bit of its factor */
+	return (__u32)(h >> (64 - XF_VCACHE_LOG2));
 }
 
 /* Names for the enums, shared so the tool and tests print the same words. */

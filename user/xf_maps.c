@@ -342,6 +342,27 @@ int xf_config_set(struct xf_maps *m, const struct xf_config *in)
 	cfg.default_action = in->default_action;
 	cfg.default_ifindex = in->default_ifindex;
 	cfg.error_action = in->error_action;
+	cfg.generation++;	/* cached verdicts may name the old default */
+	if (bpf_map_update_elem(m->config, &zero, &cfg, BPF_ANY))
+		return -errno;
+	return 0;
+}
+
+/*
+ * Invalidate every cached verdict.  Called after a change to the rules is
+ * complete (after the last map write), so that no verdict computed while
+ * the change was under way survives it.
+ */
+static int gen_bump(struct xf_maps *m)
+{
+	struct xf_config cfg;
+	__u32 zero = 0;
+	int err;
+
+	err = xf_config_get(m, &cfg);
+	if (err)
+		return err;
+	cfg.generation++;
 	if (bpf_map_update_elem(m->config, &zero, &cfg, BPF_ANY))
 		return -errno;
 	return 0;
@@ -476,6 +497,7 @@ static int set_publish(struct xf_maps *m, __u32 active, struct xf_shape_set *set
 	if (err)
 		return err;
 	cfg.active_set = next;
+	cfg.generation++;	/* in the same write as the flip */
 	if (bpf_map_update_elem(m->config, &zero, &cfg, BPF_ANY))
 		return -errno;
 	return 0;
@@ -663,6 +685,9 @@ rollback:
 	for (i = 0; i < n; i++)
 		if (new_port && new_port[i])
 			xf_port_del(m, specs[i].ifindex);
+	/* a frame may have found a rule that was in the map for a moment */
+	if (inserted)
+		gen_bump(m);
 out:
 	free(new_port);
 	free(keys);
@@ -679,7 +704,7 @@ int xf_rule_del(struct xf_maps *m, __u32 id, char *err, size_t errlen)
 	struct xf_shape *s;
 	struct xf_table t;
 	long at;
-	int ret;
+	int ret, ret2;
 	__u32 slot;
 
 	ret = xf_table_read(m, &t);
@@ -715,6 +740,11 @@ int xf_rule_del(struct xf_maps *m, __u32 id, char *err, size_t errlen)
 		ret = -errno;
 		errf(err, errlen, ret, "cannot delete rule %u: %s", id, strerror(-ret));
 	}
+	/* frames between the publish and the delete could still find the rule */
+	ret2 = gen_bump(m);
+	if (ret2 && !ret)
+		ret = errf(err, errlen, ret2, "cannot invalidate the verdict cache: %s",
+			   strerror(-ret2));
 out:
 	xf_table_free(&t);
 	return ret;
@@ -731,9 +761,11 @@ int xf_rules_flush(struct xf_maps *m, size_t *removed)
 		return ret;
 	memset(&empty, 0, sizeof(empty));
 	ret = set_publish(m, t.active, &empty);
-	if (!ret)
+	if (!ret) {
 		for (size_t i = 0; i < t.n; i++)
 			bpf_map_delete_elem(m->rules, &t.keys[i]);
+		ret = gen_bump(m);
+	}
 	if (removed)
 		*removed = t.n;
 	xf_table_free(&t);

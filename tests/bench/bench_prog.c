@@ -394,7 +394,8 @@ static int ref_fill(int fd)
 enum rule_set { RS_NONE, RS_EXACT, RS_SHAPES, RS_PORT };
 
 /* Which program a row runs. */
-enum prog { PROG_DROP, PROG_REF, PROG_FWD };
+/* PROG_COLD: xdp-fwd loaded with the verdict cache off, on PROG_FWD's maps */
+enum prog { PROG_DROP, PROG_REF, PROG_FWD, PROG_COLD };
 
 struct state {
 	enum rule_set rs;
@@ -404,13 +405,50 @@ struct state {
 
 static struct xdp_drop *drop_skel;
 static struct bench_ref *ref_skel;
-static struct xdp_fwd *fwd_skel;
+static struct xdp_fwd *fwd_skel, *cold_skel;
 static struct xf_maps fwd_maps;
-static int drop_fd = -1, ref_fd = -1, fwd_fd = -1;
+static int drop_fd = -1, ref_fd = -1, fwd_fd = -1, cold_fd = -1;
 static struct state cur = { .rs = RS_NONE, .action = XF_ACT_PASS };
 static __u32 *ids;			/* ids of the rules in place, spec order */
 static size_t nids;
 static struct xf_rule_spec *specs;
+
+/*
+ * A second xdp-fwd with the verdict cache switched off at load, sharing
+ * every map of the first (rules, config, counters): the same rules then
+ * cost what a frame the cache has not seen costs.
+ */
+static int cold_load(void)
+{
+	struct bpf_map *map;
+	int err;
+
+	cold_skel = xdp_fwd__open();
+	if (!cold_skel) {
+		xf_err("cannot open xdp-fwd: %s", strerror(errno));
+		return -1;
+	}
+	cold_skel->rodata->xf_vcache_off = 1;
+	bpf_object__for_each_map(map, cold_skel->obj) {
+		struct bpf_map *twin;
+
+		if (bpf_map__is_internal(map))
+			continue;	/* .rodata: the tunable differs */
+		twin = bpf_object__find_map_by_name(fwd_skel->obj, bpf_map__name(map));
+		err = twin ? bpf_map__reuse_fd(map, bpf_map__fd(twin)) : -ENOENT;
+		if (err) {
+			xf_err("cannot share map %s: %s", bpf_map__name(map), strerror(-err));
+			return -1;
+		}
+	}
+	err = xdp_fwd__load(cold_skel);
+	if (err) {
+		xf_err("cannot load xdp-fwd without the cache: %s", strerror(-err));
+		return -1;
+	}
+	cold_fd = bpf_program__fd(cold_skel->progs.xdp_fwd);
+	return 0;
+}
 
 static int programs_load(void)
 {
@@ -436,6 +474,8 @@ static int programs_load(void)
 	if (xf_skel_load(&lo, &fwd_skel) || xf_maps_from_skel(fwd_skel, &fwd_maps))
 		return -1;
 	fwd_fd = bpf_program__fd(fwd_skel->progs.xdp_fwd);
+	if (cold_load())
+		return -1;
 
 	specs = calloc(EXACT_RULES, sizeof(*specs));
 	ids = calloc(EXACT_RULES, sizeof(*ids));
@@ -448,6 +488,8 @@ static int programs_load(void)
 
 static void programs_free(void)
 {
+	if (cold_skel)
+		xdp_fwd__destroy(cold_skel);
 	if (fwd_skel) {
 		xf_maps_close(&fwd_maps);
 		xdp_fwd__destroy(fwd_skel);
@@ -514,6 +556,7 @@ struct row {
 	enum frame_kind kind;
 	const char *kase;		/* "hit/drop", "miss/pass", ... */
 	int lookups;			/* hash lookups the frame costs; -1: baseline */
+#define LOOKUPS_CACHED	-2		/* none: the verdict cache answers */
 	bool baseline;
 	enum prog prog;
 	struct state st;		/* rules in place for this row */
@@ -537,9 +580,13 @@ static const char *const cfg_names[] = {
 	"(d) xdp-fwd, 1k rules, 4 shapes",
 	"(r) reference: parse, 1 lookup, counter",
 	"(p) xdp-fwd, 1 rule proto udp dport 53",
+	"(p) cold: cache off, 1 rule",
+	"(c) cold: cache off, 10k exact",
+	"(d) cold: cache off, 4 shapes",
 };
 
-enum { CFG_DROP, CFG_NONE, CFG_EXACT, CFG_SHAPES, CFG_REF, CFG_PORT };
+enum { CFG_DROP, CFG_NONE, CFG_EXACT, CFG_SHAPES, CFG_REF, CFG_PORT,
+       CFG_PORT_COLD, CFG_EXACT_COLD, CFG_SHAPES_COLD };
 
 /* Is every word of --only a word of the row's label "CONFIG FRAME CASE"? */
 static bool row_selected(const struct row *r)
@@ -574,11 +621,14 @@ static void add_row(int cfg, enum frame_kind kind, enum rule_set rs, __u32 actio
 	r->config = cfg_names[cfg];
 	r->kind = kind;
 	r->baseline = cfg == CFG_DROP;
-	r->prog = cfg == CFG_DROP ? PROG_DROP : cfg == CFG_REF ? PROG_REF : PROG_FWD;
+	r->prog = cfg == CFG_DROP ? PROG_DROP : cfg == CFG_REF ? PROG_REF :
+		  cfg >= CFG_PORT_COLD ? PROG_COLD : PROG_FWD;
 	r->st = (struct state){ .rs = rs, .kind = rs == RS_SHAPES ? kind : 0,
 				.action = action };
 	r->kase = r->baseline ? "-" : kases[hit][action == XF_ACT_DROP];
 	r->lookups = r->baseline ? -1 : rs == RS_NONE ? 0 : rs == RS_SHAPES ? 4 : 1;
+	if (r->prog == PROG_FWD && rs != RS_NONE)
+		r->lookups = LOOKUPS_CACHED;	/* the cache answers a repeated frame */
 	r->expect = action == XF_ACT_DROP ? XDP_DROP : XDP_PASS;
 	if (r->prog == PROG_REF) {	/* hits drop, see bench_ref.bpf.c */
 		r->kase = "hit/drop";
@@ -631,14 +681,24 @@ static void build_rows(void)
 		add_row(CFG_PORT, FR_IPV4_UDP, RS_PORT, actions[a], true);
 		add_row(CFG_PORT, FR_VLAN_IPV4_UDP, RS_PORT, actions[a], true);
 	}
+	/* the cold rows: hit/drop only, next to their warm rows' rules */
+	add_row(CFG_PORT_COLD, FR_IPV4_UDP, RS_PORT, XF_ACT_PASS, true);
+	add_row(CFG_PORT_COLD, FR_VLAN_IPV4_UDP, RS_PORT, XF_ACT_PASS, true);
 	for (int a = 0; a < 2; a++)
 		for (int hit = 1; hit >= 0; hit--)
 			for (int k = 0; k < FR_KINDS; k++)
 				add_row(CFG_EXACT, k, RS_EXACT, actions[a], hit);
-	for (int a = 0; a < 2; a++)
+	for (int k = 0; k < FR_KINDS; k++)
+		add_row(CFG_EXACT_COLD, k, RS_EXACT, XF_ACT_PASS, true);
+	for (int a = 0; a < 2; a++) {
 		for (int k = 0; k < FR_KINDS; k++)
 			for (int hit = 1; hit >= 0; hit--)
 				add_row(CFG_SHAPES, k, RS_SHAPES, actions[a], hit);
+		if (actions[a] != XF_ACT_PASS)
+			continue;
+		for (int k = 0; k < FR_KINDS; k++)
+			add_row(CFG_SHAPES_COLD, k, RS_SHAPES, XF_ACT_PASS, true);
+	}
 }
 
 /* ---- measuring --------------------------------------------------------- */
@@ -660,11 +720,12 @@ static int run_once(const struct row *r, __u32 repeat, __u32 *duration, double *
 	);
 	double t0;
 
-	if (r->prog == PROG_FWD && state_enter(&r->st))
+	if ((r->prog == PROG_FWD || r->prog == PROG_COLD) && state_enter(&r->st))
 		return -1;
 	t0 = now_ns();
 	if (bpf_prog_test_run_opts(r->prog == PROG_DROP ? drop_fd :
-				   r->prog == PROG_REF ? ref_fd : fwd_fd, &tr)) {
+				   r->prog == PROG_REF ? ref_fd :
+				   r->prog == PROG_COLD ? cold_fd : fwd_fd, &tr)) {
 		xf_err("%s, %s, %s: test_run failed: %s", r->config, frame_names[r->kind],
 		       r->kase, strerror(errno));
 		return -1;
@@ -987,7 +1048,10 @@ static void print_report(const struct machine *mi, __u32 repeat, int runs, bool 
 			snprintf(rat, sizeof(rat), "%.2fx", ratio);
 		else
 			snprintf(rat, sizeof(rat), "-");
-		snprintf(lk, sizeof(lk), "%d", r->lookups);
+		if (r->lookups == LOOKUPS_CACHED)
+			snprintf(lk, sizeof(lk), "cache");
+		else
+			snprintf(lk, sizeof(lk), "%d", r->lookups);
 		/* the reference handles ipv4-udp only: compare like with like */
 		if (ref > 0 && r->kind == FR_IPV4_UDP && !r->baseline)
 			snprintf(vref, sizeof(vref), "%.2fx", r->med / ref);
