@@ -26,28 +26,9 @@ struct xf_hit {
 	__u32 ifindex;
 };
 
-static __always_inline void xf_vkey_fill(struct xf_vkey *k, const struct xf_pkt *p)
-{
-	int i;
-
-	k->vlan = p->vlan_n ? p->vlan[0] : 0;
-	k->tagged = p->vlan_n != 0;
-	k->l3 = p->l3;
-	k->proto = p->proto;
-	k->has_ports = p->has_ports;
-	k->pad = 0;
-	k->sport = p->sport;
-	k->dport = p->dport;
-XF_UNROLL
-	for (i = 0; i < 4; i++) {
-		k->src[i] = p->src[i];
-		k->dst[i] = p->dst[i];
-	}
-}
-
 static __always_inline int xf_vkey_eq(const struct xf_vkey *a, const struct xf_vkey *b)
 {
-	const __u32 *x = (const __u32 *)a, *y = (const __u32 *)b;
+	const xf_word *x = (const xf_word *)a, *y = (const xf_word *)b;
 	__u32 diff = 0;
 	int i;
 
@@ -88,7 +69,7 @@ static __always_inline void xf_verdict(const struct xf_pkt *p,
 		return;
 	}
 
-	xf_vkey_fill(&key, p);
+	xf_vkey_of(&key, p);
 	slot = xf_vkey_slot(&key);
 	e = bpf_map_lookup_elem(&vcache, &slot);
 	if (!e) {

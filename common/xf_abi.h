@@ -208,10 +208,17 @@ _Static_assert(sizeof(enum xf_action) == 4, "enum xf_action is part of the ABI")
 #define __always_inline inline __attribute__((always_inline))
 #endif
 
+/*
+ * A word that may alias any object: the hashes below read structs as
+ * words, and without this the compiler may, by the strict-aliasing rule,
+ * read them before the struct's fields are stored (seen on the host at -O2).
+ */
+typedef __u32 __attribute__((__may_alias__)) xf_word;
+
 /* The prefilter's hash of a rule key: its bit index, 0..2^XF_FILTER_BITS_LOG2-1. */
 static __always_inline __u32 xf_key_bit(const struct xf_rule_key *k)
 {
-	const __u32 *w = (const __u32 *)k;
+	const xf_word *w = (const xf_word *)k;
 	__u32 h = 0x811c9dc5;
 	int i;
 
@@ -231,7 +238,7 @@ static __always_inline __u32 xf_key_bit(const struct xf_rule_key *k)
  */
 static __always_inline __u32 xf_vkey_slot(const struct xf_vkey *k)
 {
-	const __u32 *w = (const __u32 *)k;
+	const xf_word *w = (const xf_word *)k;
 	__u64 h;
 
 	_Static_assert(sizeof(*k) == 11 * 4, "verdict key is 11 words");

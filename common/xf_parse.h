@@ -452,6 +452,29 @@ static __always_inline int xf_parse(struct xf_pkt *p, void *data,
 }
 
 /*
+ * The verdict cache's key of a parsed frame: every field a rule can match
+ * (see xf_make_key()), so equal keys always get the same verdict.
+ */
+static __always_inline void xf_vkey_of(struct xf_vkey *k, const struct xf_pkt *p)
+{
+	int i;
+
+	k->vlan = p->vlan_n ? p->vlan[0] : 0;
+	k->tagged = p->vlan_n != 0;
+	k->l3 = p->l3;
+	k->proto = p->proto;
+	k->has_ports = p->has_ports;
+	k->pad = 0;
+	k->sport = p->sport;
+	k->dport = p->dport;
+XF_UNROLL
+	for (i = 0; i < 4; i++) {
+		k->src[i] = p->src[i];
+		k->dst[i] = p->dst[i];
+	}
+}
+
+/*
  * One frame as the program saw it, written to the "trace" map when the
  * program was loaded with xf_trace_enabled set (xdp-fwd parse, the tests).
  */

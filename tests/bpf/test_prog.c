@@ -2488,6 +2488,275 @@ static void test_notrace_leaves_trace_map(void **state)
 }
 
 /* ------------------------------------------------------------------ */
+/* Verdict cache                                                       */
+/* ------------------------------------------------------------------ */
+
+/*
+ * The cache is per CPU: a case pins itself to one CPU so that its second
+ * test_run reads the entry its first one wrote, and reads that CPU's copy.
+ */
+static cpu_set_t cache_saved_cpus;
+static int cache_cpu = -1;
+
+static void cache_pin(void)
+{
+	cpu_set_t one;
+
+	assert_int_equal(sched_getaffinity(0, sizeof(cache_saved_cpus), &cache_saved_cpus), 0);
+	cache_cpu = sched_getcpu();
+	assert_true(cache_cpu >= 0);
+	CPU_ZERO(&one);
+	CPU_SET(cache_cpu, &one);
+	assert_int_equal(sched_setaffinity(0, sizeof(one), &one), 0);
+}
+
+static int cache_unpin(void **state)
+{
+	(void)state;
+	if (cache_cpu >= 0)
+		sched_setaffinity(0, sizeof(cache_saved_cpus), &cache_saved_cpus);
+	cache_cpu = -1;
+	return 0;
+}
+
+/* The cache key and slot of frame f, from the host build of the parser. */
+static __u32 vkey_of_frame(const struct frame *f, struct xf_vkey *k)
+{
+	struct xf_pkt p;
+
+	if (xf_parse(&p, (void *)f->d, (void *)(f->d + f->len), (__u32)f->len))
+		fail_msg("a cache test frame does not parse");
+	memset(k, 0, sizeof(*k));
+	xf_vkey_of(k, &p);
+	return xf_vkey_slot(k);
+}
+
+/* Does this CPU's cache hold a valid verdict for f, naming `rule`? */
+static bool cache_holds(const struct frame *f, __u32 rule)
+{
+	int ncpu = libbpf_num_possible_cpus(), fd = bpf_map__fd(E->skel->maps.vcache);
+	struct xf_vcache_entry *all, *e;
+	struct xf_config cfg;
+	struct xf_vkey k;
+	__u32 slot = vkey_of_frame(f, &k);
+	bool ok;
+
+	assert_true(ncpu > cache_cpu && cache_cpu >= 0);
+	all = calloc(ncpu, sizeof(*all));
+	assert_non_null(all);
+	assert_int_equal(bpf_map_lookup_elem(fd, &slot, all), 0);
+	assert_int_equal(xf_config_get(&E->m, &cfg), 0);
+	e = &all[cache_cpu];
+	ok = e->stamp == cfg.generation + 1 && !memcmp(&e->key, &k, sizeof(k)) &&
+	     e->rule == rule;
+	free(all);
+	return ok;
+}
+
+/* Run f and expect verdict `want` from rule `rule` (0: none), then cached. */
+static void expect_cached_run(const struct frame *f, __u32 want, __u32 rule)
+{
+	run(f);
+	expect_retval(want);
+	if (R.t.rule != rule)
+		fail_msg("rule %u won, expected rule %u", R.t.rule, rule);
+	if (!cache_holds(f, rule))
+		fail_msg("the cache holds no valid verdict (rule %u) for the frame", rule);
+}
+
+static void test_cache_repeat_counts(void **state)
+{
+	struct fdesc d = UDP(A4, 1000, B4, 53);
+	__u32 id;
+
+	(void)state;
+	cache_pin();
+	id = add_rule("dport 53 action drop");
+	build(&F, &d);
+	for (int i = 0; i < 3; i++)
+		expect_cached_run(&F, XDP_DROP, id);
+	expect_rule_stats(id, 3, 3 * F.len);
+	expect_actions(XF_ACT_DROP, 3, 3 * F.len);
+}
+
+/*
+ * The stale-verdict cases: the same frame before and after one change of
+ * each kind, with the first verdict in the cache when the change is made.
+ */
+static void test_cache_stale_add(void **state)
+{
+	struct fdesc d = UDP(A4, 1000, B4, 53);
+	__u32 id;
+
+	(void)state;
+	cache_pin();
+	add_rule("dport 80 action tx");		/* a shape in use, the frame misses */
+	build(&F, &d);
+	expect_cached_run(&F, XDP_PASS, 0);
+	id = add_rule("dport 53 action drop");
+	expect_cached_run(&F, XDP_DROP, id);
+	expect_rule_stats(id, 1, F.len);
+}
+
+static void test_cache_stale_add_better_shape(void **state)
+{
+	struct fdesc d = UDP(A4, 1000, B4, 53);
+	__u32 a, b;
+
+	(void)state;
+	cache_pin();
+	a = add_rule("proto udp priority 20 action tx");
+	build(&F, &d);
+	expect_cached_run(&F, XDP_TX, a);
+	b = add_rule("dport 53 priority 10 action drop");	/* a new shape */
+	expect_cached_run(&F, XDP_DROP, b);
+	expect_rule_stats(a, 1, F.len);
+	expect_rule_stats(b, 1, F.len);
+}
+
+static void test_cache_stale_del(void **state)
+{
+	struct fdesc d = UDP(A4, 1000, B4, 53);
+	__u32 id;
+
+	(void)state;
+	cache_pin();
+	id = add_rule("dport 53 action drop");
+	add_rule("dport 80 action tx");		/* the shape stays in use */
+	build(&F, &d);
+	expect_cached_run(&F, XDP_DROP, id);
+	del_rule(id);
+	expect_cached_run(&F, XDP_PASS, 0);
+}
+
+static void test_cache_stale_del_shape(void **state)
+{
+	struct fdesc d = UDP(A4, 1000, B4, 53);
+	__u32 a, b;
+
+	(void)state;
+	cache_pin();
+	a = add_rule("proto udp priority 10 action drop");
+	b = add_rule("dport 53 priority 20 action tx");
+	build(&F, &d);
+	expect_cached_run(&F, XDP_DROP, a);
+	del_rule(a);				/* its shape goes */
+	expect_cached_run(&F, XDP_TX, b);
+}
+
+static void test_cache_stale_flush(void **state)
+{
+	struct fdesc d = UDP(A4, 1000, B4, 53);
+	__u32 id;
+
+	(void)state;
+	cache_pin();
+	id = add_rule("dport 53 action drop");
+	build(&F, &d);
+	expect_cached_run(&F, XDP_DROP, id);
+	assert_int_equal(xf_rules_flush(&E->m, NULL), 0);
+	run(&F);
+	expect_retval(XDP_PASS);
+	assert_int_equal(R.t.rule, 0);
+	expect_rule_stats(id, 1, F.len);
+	/* and after new rules, the old entry is not revived */
+	add_rule("dport 80 action tx");
+	expect_cached_run(&F, XDP_PASS, 0);
+}
+
+static void test_cache_stale_load(void **state)
+{
+	static const char *const batch[] = { "proto tcp action tx",
+					     "dport 53 priority 5 action drop" };
+	struct fdesc d = UDP(A4, 1000, B4, 53);
+	__u32 ids[2];
+	char err[256];
+	long bad;
+
+	(void)state;
+	cache_pin();
+	add_rule("dport 80 action tx");
+	build(&F, &d);
+	expect_cached_run(&F, XDP_PASS, 0);
+	if (try_add(batch, 2, ids, &bad, err, sizeof(err)))
+		fail_msg("loading the batch failed: %s", err);
+	expect_cached_run(&F, XDP_DROP, ids[1]);
+}
+
+static void test_cache_stale_policy(void **state)
+{
+	struct fdesc d = UDP(A4, 1000, B4, 53);
+
+	(void)state;
+	cache_pin();
+	add_rule("dport 80 action tx");
+	build(&F, &d);
+	expect_cached_run(&F, XDP_PASS, 0);
+	set_policy(XF_ACT_DROP, XF_ACT_PASS, 0);
+	expect_cached_run(&F, XDP_DROP, 0);
+	expect_counter(E->m.action_stats, "action_stats", XF_ACT_DROP, "drop", 1, F.len);
+}
+
+/* A failed batch leaves the verdicts as they were, cached or not. */
+static void test_cache_failed_batch(void **state)
+{
+	static const char *const batch[] = { "dport 53 action drop", "dport 53 action tx" };
+	struct fdesc d = UDP(A4, 1000, B4, 53);
+	__u32 ids[2];
+	char err[256];
+	long bad;
+
+	(void)state;
+	cache_pin();
+	add_rule("dport 80 action tx");
+	build(&F, &d);
+	expect_cached_run(&F, XDP_PASS, 0);
+	assert_int_equal(try_add(batch, 2, ids, &bad, err, sizeof(err)), -EEXIST);
+	expect_cached_run(&F, XDP_PASS, 0);
+}
+
+/* Two flows whose tuples hash to the same slot take turns in it. */
+static void test_cache_shared_slot(void **state)
+{
+	static __u16 seen[XF_VCACHE_SIZE];
+	struct fdesc da = UDP(A4, 0, B4, 53), db = UDP(A4, 0, B4, 53);
+	struct xf_vkey k;
+	char words[64];
+	__u32 id, slot = 0;
+
+	(void)state;
+	cache_pin();
+	memset(seen, 0, sizeof(seen));
+	for (__u16 sp = 1; sp < 60000 && !db.sport; sp++) {
+		da.sport = sp;
+		build(&F, &da);
+		slot = vkey_of_frame(&F, &k);
+		if (seen[slot])
+			db.sport = seen[slot];
+		else
+			seen[slot] = sp;
+	}
+	if (!db.sport)
+		fail_msg("no two source ports share a cache slot");
+	build(&F, &da);
+	build(&G, &db);
+	assert_int_equal(vkey_of_frame(&G, &k), slot);
+
+	snprintf(words, sizeof(words), "proto udp sport %u action drop", da.sport);
+	id = add_rule(words);
+	add_rule("proto udp sport 7 action tx");	/* a rule the other flow misses */
+	for (int i = 0; i < 3; i++) {
+		expect_cached_run(&F, XDP_DROP, id);
+		expect_cached_run(&G, XDP_PASS, 0);
+		if (cache_holds(&F, id))
+			fail_msg("the two flows do not share a slot");
+	}
+	expect_rule_stats(id, 3, 3 * F.len);
+	expect_counter(E->m.action_stats, "action_stats", XF_ACT_PASS, "pass", 3, 3 * G.len);
+	expect_counter(E->m.action_stats, "action_stats", XF_ACT_DROP, "drop", 3, 3 * F.len);
+}
+
+/* ------------------------------------------------------------------ */
 /* main                                                                 */
 /* ------------------------------------------------------------------ */
 
@@ -2510,6 +2779,13 @@ static void add_test(const char *name, CMUnitTestFunction fn, const void *state)
 }
 
 #define ADD(name, fn) add_test(name, fn, NULL)
+
+/* A verdict cache case: pinned to one CPU, unpinned after, pass or fail. */
+static void add_cache_test(const char *name, CMUnitTestFunction fn)
+{
+	add_test(name, fn, NULL);
+	tests[ntests - 1].teardown_func = cache_unpin;
+}
 
 /* Our own network namespace: lo up, forwarding on, no routes. */
 static void enter_netns(void)
@@ -2583,6 +2859,25 @@ int main(void)
 	    test_prio_delete_shape_best);
 	ADD("Priorities: priority 0 beats all, the largest priority still matches",
 	    test_prio_extremes);
+	add_cache_test("Cache: a repeated frame is answered from the cache and counted each time",
+		       test_cache_repeat_counts);
+	add_cache_test("Cache: a cached miss is not kept after a matching rule is added",
+		       test_cache_stale_add);
+	add_cache_test("Cache: a cached hit gives way to a better rule in a new shape",
+		       test_cache_stale_add_better_shape);
+	add_cache_test("Cache: a cached hit is not kept after its rule is deleted",
+		       test_cache_stale_del);
+	add_cache_test("Cache: a cached hit is not kept after its shape's last rule goes",
+		       test_cache_stale_del_shape);
+	add_cache_test("Cache: a cached hit is not kept, nor revived, after a flush",
+		       test_cache_stale_flush);
+	add_cache_test("Cache: a cached miss is not kept after a batch load", test_cache_stale_load);
+	add_cache_test("Cache: a cached miss follows a change of the default action",
+		       test_cache_stale_policy);
+	add_cache_test("Cache: a refused batch leaves the verdict as it was",
+		       test_cache_failed_batch);
+	add_cache_test("Cache: two flows sharing a slot each get their own verdict",
+		       test_cache_shared_slot);
 	ADD("Rule counters count exactly the frames each rule won", test_rule_stats_count_wins);
 	ADD("A reused rule id starts with zeroed counters", test_rule_stats_reused_id_zeroed);
 	ADD("The trace map holds the frame's VLANs, addresses, ports and rule",
