@@ -81,6 +81,14 @@ struct {
 	__type(value, struct bpf_devmap_val);
 } ports SEC(".maps");
 
+/* The frame being handled: the parser's output (see xdp_fwd.bpf.c). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct xf_pkt);
+} parsed SEC(".maps");
+
 /* Verdicts of recent tuples, per CPU (see xf_verdict.h). */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);

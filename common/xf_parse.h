@@ -32,6 +32,23 @@
 #define XF_UNROLL
 #endif
 
+/*
+ * Hide what the compiler knows of x.  Inlined into the program, a layer's
+ * bound on the offset it was handed (XF_MAX_L4_OFF, ...) is provably true
+ * to the compiler, which drops it; the verifier knows less, and without
+ * the bound it will not trust any read at that offset.
+ */
+#define XF_OPAQUE(x) asm volatile("" : "+r"(x))
+
+/*
+ * Between layers: nothing on the host.  The XDP program makes it a
+ * compiler barrier, so that each layer reloads what the previous one
+ * stored (see bpf/xdp_fwd.bpf.c for why).
+ */
+#ifndef XF_LAYER_BARRIER
+#define XF_LAYER_BARRIER() do { } while (0)
+#endif
+
 #ifndef XF_MAX_VLAN
 #define XF_MAX_VLAN 2		/* outer 802.1ad/802.1Q + inner 802.1Q */
 #endif
@@ -178,6 +195,7 @@ static __always_inline int xf_parse_l4(struct xf_pkt *p, void *data, void *end)
 	__u32 off = p->l4_off, l4_len = p->l4_len;
 	void *pos;
 
+	XF_OPAQUE(off);
 	if (off > XF_MAX_L4_OFF)
 		return xf_fail(p, XF_PERR_TRUNC_L4);
 	pos = data + off;
@@ -426,6 +444,7 @@ static __always_inline int xf_parse_l3l4(struct xf_pkt *p, void *data, void *dat
 {
 	int err;
 
+	XF_LAYER_BARRIER();
 	if (p->eth_proto == XF_ETH_P_IP)
 		err = xf_parse_ipv4(p, data, data_end);
 	else if (p->eth_proto == XF_ETH_P_IPV6)
@@ -434,6 +453,7 @@ static __always_inline int xf_parse_l3l4(struct xf_pkt *p, void *data, void *dat
 		return 0;	/* ARP, LLDP, ...: no L3 to report */
 	if (err || !xf_l4_follows(p))
 		return err;
+	XF_LAYER_BARRIER();
 	return xf_parse_l4(p, data, data_end);
 }
 
