@@ -3,7 +3,7 @@
  * xf_classify.h - tuple-space search over the rule shapes in use.
  *
  * Cost: at most one hash lookup per shape in use (at most XF_MAX_SHAPES),
- * whatever the number of rules; a per-shape bitmap of key hashes skips the
+ * whatever the number of rules, and an array lookup for a port shape; a per-shape bitmap of key hashes skips the
  * lookup in shapes that hold no rule with the frame's key.  Shapes are
  * visited best min_priority first, and the walk stops when the best rule
  * found so far beats every rule the next shape could hold.
@@ -79,6 +79,17 @@ static __always_inline struct xf_rule *xf_classify(const struct xf_pkt *p,
 		s = &set->shape[slot];
 		if (best && best->priority < s->min_priority)
 			break;
+		if (s->port_kind) {
+			__u32 at;
+
+			if (!p->has_ports)
+				continue;
+			at = xf_port_index(s->port_kind, p->proto, xf_ntohs(p->dport));
+			r = bpf_map_lookup_elem(&port_rules, &at);
+			if (r && r->id && xf_better(r, best))
+				best = r;
+			continue;
+		}
 		if (!xf_make_key(&key, s, slot, p))
 			continue;
 		bit = xf_key_bit(&key);

@@ -21,6 +21,14 @@ struct {
 	__type(value, struct xf_rule);
 } rules SEC(".maps");
 
+/* Rules of the port shapes, by xf_port_index() (see xf_abi.h). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, XF_PORT_RULES);
+	__type(key, __u32);
+	__type(value, struct xf_rule);
+} port_rules SEC(".maps");
+
 /* The two copies of the shape table; config.active_set picks one. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);

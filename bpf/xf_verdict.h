@@ -64,7 +64,8 @@ static __always_inline void xf_verdict(const struct xf_pkt *p,
 	set = bpf_map_lookup_elem(&shape_sets, &idx);
 	if (!set || !set->count)
 		return;		/* no rules: nothing a cache could save */
-	if (xf_vcache_off) {
+	/* only port shapes: array lookups, no cheaper than the cache's */
+	if (xf_vcache_off || !set->hashed) {
 		xf_hit_of(h, xf_classify(p, set));
 		return;
 	}

@@ -160,7 +160,7 @@ static int pin_all(struct xdp_fwd *skel, const char *dir)
 		skel->maps.rules, skel->maps.shape_sets, skel->maps.config,
 		skel->maps.action_stats, skel->maps.error_stats,
 		skel->maps.event_stats, skel->maps.rule_stats, skel->maps.xsks,
-		skel->maps.ports, skel->maps.trace,
+		skel->maps.ports, skel->maps.trace, skel->maps.port_rules,
 	};
 	char path[PATH_MAX + 32];
 	int err;

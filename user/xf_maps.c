@@ -16,23 +16,23 @@
 #include "xf_maps.h"
 #include "xf_util.h"
 
-const char *const xf_map_names[10] = {
+const char *const xf_map_names[XF_NMAPS] = {
 	"rules", "shape_sets", "config", "action_stats", "error_stats",
-	"event_stats", "rule_stats", "xsks", "ports", "trace",
+	"event_stats", "rule_stats", "xsks", "ports", "trace", "port_rules",
 };
 
 static int *map_slot(struct xf_maps *m, int i)
 {
 	int *slots[] = { &m->rules, &m->shape_sets, &m->config, &m->action_stats,
 			 &m->error_stats, &m->event_stats, &m->rule_stats,
-			 &m->xsks, &m->ports, &m->trace };
+			 &m->xsks, &m->ports, &m->trace, &m->port_rules };
 	return slots[i];
 }
 
 void xf_maps_init(struct xf_maps *m)
 {
 	memset(m, 0, sizeof(*m));
-	for (int i = 0; i < 10; i++)
+	for (int i = 0; i < XF_NMAPS; i++)
 		*map_slot(m, i) = -1;
 	m->prog = -1;
 	m->lock_fd = -1;
@@ -149,13 +149,14 @@ int xf_maps_open_pinned(const char *ifname, struct xf_maps *m)
 		xf_err("cannot open the embedded BPF object: %s", strerror(-err));
 		return err;
 	}
-	struct bpf_map *want[10] = {
+	struct bpf_map *want[XF_NMAPS] = {
 		ref->maps.rules, ref->maps.shape_sets, ref->maps.config,
 		ref->maps.action_stats, ref->maps.error_stats, ref->maps.event_stats,
 		ref->maps.rule_stats, ref->maps.xsks, ref->maps.ports, ref->maps.trace,
+		ref->maps.port_rules,
 	};
 
-	for (int i = 0; i < 10 && !err; i++) {
+	for (int i = 0; i < XF_NMAPS && !err; i++) {
 		struct bpf_map_info info = {};
 		__u32 len = sizeof(info);
 		const char *kind;
@@ -228,15 +229,15 @@ int xf_maps_open_pinned(const char *ifname, struct xf_maps *m)
 
 int xf_maps_from_skel(struct xdp_fwd *skel, struct xf_maps *m)
 {
-	struct bpf_map *maps[10] = {
+	struct bpf_map *maps[XF_NMAPS] = {
 		skel->maps.rules, skel->maps.shape_sets, skel->maps.config,
 		skel->maps.action_stats, skel->maps.error_stats,
 		skel->maps.event_stats, skel->maps.rule_stats, skel->maps.xsks,
-		skel->maps.ports, skel->maps.trace,
+		skel->maps.ports, skel->maps.trace, skel->maps.port_rules,
 	};
 
 	xf_maps_init(m);
-	for (int i = 0; i < 10; i++) {
+	for (int i = 0; i < XF_NMAPS; i++) {
 		/* dup so that xf_maps_close() never closes the skeleton's fds */
 		*map_slot(m, i) = fcntl(bpf_map__fd(maps[i]), F_DUPFD_CLOEXEC, 3);
 		if (*map_slot(m, i) < 0) {
@@ -252,7 +253,7 @@ int xf_maps_from_skel(struct xdp_fwd *skel, struct xf_maps *m)
 
 void xf_maps_close(struct xf_maps *m)
 {
-	for (int i = 0; i < 10; i++)
+	for (int i = 0; i < XF_NMAPS; i++)
 		if (*map_slot(m, i) >= 0)
 			close(*map_slot(m, i));
 	if (m->prog >= 0)
@@ -464,9 +465,14 @@ static void set_reorder(struct xf_shape_set *set)
 {
 	__u32 n = 0;
 
-	for (int s = 0; s < XF_MAX_SHAPES; s++)
-		if (set->shape[s].nrules)
-			set->order[n++] = s;
+	set->hashed = 0;
+	for (int s = 0; s < XF_MAX_SHAPES; s++) {
+		if (!set->shape[s].nrules)
+			continue;
+		set->order[n++] = s;
+		if (!set->shape[s].port_kind)
+			set->hashed++;
+	}
 	for (__u32 i = 1; i < n; i++) {	/* insertion sort: n <= 16 */
 		__u8 v = set->order[i];
 		__u32 j = i;
@@ -499,6 +505,28 @@ static int set_publish(struct xf_maps *m, __u32 active, struct xf_shape_set *set
 	cfg.active_set = next;
 	cfg.generation++;	/* in the same write as the flip */
 	if (bpf_map_update_elem(m->config, &zero, &cfg, BPF_ANY))
+		return -errno;
+	return 0;
+}
+
+/* Where a rule of key k lives in port_rules, or XF_PORT_RULES: hashed only. */
+static __u32 port_at(const struct xf_shape_set *set, const struct xf_rule_key *k)
+{
+	const struct xf_shape *s = &set->shape[k->slot % XF_MAX_SHAPES];
+
+	if (!s->port_kind)
+		return XF_PORT_RULES;
+	return xf_port_index(s->port_kind, k->proto, k->dport);
+}
+
+/* Empty entry `at` of port_rules (id 0: no rule); quiet when not a port rule. */
+static int port_clear(struct xf_maps *m, __u32 at)
+{
+	struct xf_rule none = { 0 };
+
+	if (at >= XF_PORT_RULES)
+		return 0;
+	if (bpf_map_update_elem(m->port_rules, &at, &none, BPF_ANY))
 		return -errno;
 	return 0;
 }
@@ -653,6 +681,8 @@ int xf_rules_add(struct xf_maps *m, const struct xf_rule_spec *specs, size_t n,
 	}
 
 	for (i = 0; i < n; i++) {
+		__u32 at = port_at(&set, &keys[i]);
+
 		xf_counter_zero(m->rule_stats, vals[i].id);
 		if (bpf_map_update_elem(m->rules, &keys[i], &vals[i], BPF_NOEXIST)) {
 			ret = -errno;
@@ -668,6 +698,15 @@ int xf_rules_add(struct xf_maps *m, const struct xf_rule_spec *specs, size_t n,
 			goto rollback;
 		}
 		inserted++;
+		if (at < XF_PORT_RULES &&
+		    bpf_map_update_elem(m->port_rules, &at, &vals[i], BPF_ANY)) {
+			ret = -errno;
+			if (bad)
+				*bad = (long)i;
+			errf(err, errlen, ret, "cannot insert rule in the port table: %s",
+			     strerror(-ret));
+			goto rollback;
+		}
 	}
 	ret = set_publish(m, t.active, &set);
 	if (ret) {
@@ -680,8 +719,10 @@ int xf_rules_add(struct xf_maps *m, const struct xf_rule_spec *specs, size_t n,
 	goto out;
 
 rollback:
-	for (i = 0; i < inserted; i++)
+	for (i = 0; i < inserted; i++) {
+		port_clear(m, port_at(&set, &keys[i]));
 		bpf_map_delete_elem(m->rules, &keys[i]);
+	}
 	for (i = 0; i < n; i++)
 		if (new_port && new_port[i])
 			xf_port_del(m, specs[i].ifindex);
@@ -736,7 +777,11 @@ int xf_rule_del(struct xf_maps *m, __u32 id, char *err, size_t errlen)
 		errf(err, errlen, ret, "cannot publish the shape table: %s", strerror(-ret));
 		goto out;
 	}
-	if (bpf_map_delete_elem(m->rules, &t.keys[at])) {
+	ret = port_clear(m, port_at(&t.set, &t.keys[at]));
+	if (ret) {
+		errf(err, errlen, ret, "cannot delete rule %u from the port table: %s", id,
+		     strerror(-ret));
+	} else if (bpf_map_delete_elem(m->rules, &t.keys[at])) {
 		ret = -errno;
 		errf(err, errlen, ret, "cannot delete rule %u: %s", id, strerror(-ret));
 	}
@@ -762,8 +807,10 @@ int xf_rules_flush(struct xf_maps *m, size_t *removed)
 	memset(&empty, 0, sizeof(empty));
 	ret = set_publish(m, t.active, &empty);
 	if (!ret) {
-		for (size_t i = 0; i < t.n; i++)
+		for (size_t i = 0; i < t.n; i++) {
+			port_clear(m, port_at(&t.set, &t.keys[i]));
 			bpf_map_delete_elem(m->rules, &t.keys[i]);
+		}
 		ret = gen_bump(m);
 	}
 	if (removed)

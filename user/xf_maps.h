@@ -20,7 +20,7 @@ struct xdp_fwd;		/* the skeleton */
 struct xf_maps {
 	int rules, shape_sets, config;
 	int action_stats, error_stats, event_stats, rule_stats;
-	int xsks, ports, trace;
+	int xsks, ports, trace, port_rules;
 	int prog;		/* the pinned program, or -1 */
 	int lock_fd;		/* flock()ed pin directory, or -1 */
 	__u32 max_rules;
@@ -28,7 +28,8 @@ struct xf_maps {
 };
 
 /* The names under which maps are pinned, in struct order above. */
-extern const char *const xf_map_names[10];
+#define XF_NMAPS 11
+extern const char *const xf_map_names[XF_NMAPS];
 
 void xf_maps_init(struct xf_maps *m);
 int xf_pin_dir(const char *ifname, char *buf, size_t len);

@@ -292,6 +292,7 @@ void xf_shape_fill(struct xf_shape *s, const struct xf_shape_id *id)
 	s->family = id->family;
 	s->src_plen = id->src_plen;
 	s->dst_plen = id->dst_plen;
+	s->port_kind = xf_port_kind_of(id->fields);
 	if (id->fields & XF_F_SRC)
 		xf_prefix_mask(id->family, id->src_plen, s->src_mask);
 	if (id->fields & XF_F_DST)

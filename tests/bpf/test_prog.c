@@ -2492,7 +2492,8 @@ static void test_notrace_leaves_trace_map(void **state)
 /* ------------------------------------------------------------------ */
 
 /*
- * The cache is per CPU: a case pins itself to one CPU so that its second
+ * The cases use hashed shapes (sport, proto, ...): with port shapes alone
+ * the program skips the cache.  The cache is per CPU: a case pins itself to one CPU so that its second
  * test_run reads the entry its first one wrote, and reads that CPU's copy.
  */
 static cpu_set_t cache_saved_cpus;
@@ -2571,7 +2572,7 @@ static void test_cache_repeat_counts(void **state)
 
 	(void)state;
 	cache_pin();
-	id = add_rule("dport 53 action drop");
+	id = add_rule("sport 1000 action drop");
 	build(&F, &d);
 	for (int i = 0; i < 3; i++)
 		expect_cached_run(&F, XDP_DROP, id);
@@ -2590,10 +2591,10 @@ static void test_cache_stale_add(void **state)
 
 	(void)state;
 	cache_pin();
-	add_rule("dport 80 action tx");		/* a shape in use, the frame misses */
+	add_rule("sport 80 action tx");		/* a shape in use, the frame misses */
 	build(&F, &d);
 	expect_cached_run(&F, XDP_PASS, 0);
-	id = add_rule("dport 53 action drop");
+	id = add_rule("sport 1000 action drop");
 	expect_cached_run(&F, XDP_DROP, id);
 	expect_rule_stats(id, 1, F.len);
 }
@@ -2621,8 +2622,8 @@ static void test_cache_stale_del(void **state)
 
 	(void)state;
 	cache_pin();
-	id = add_rule("dport 53 action drop");
-	add_rule("dport 80 action tx");		/* the shape stays in use */
+	id = add_rule("sport 1000 action drop");
+	add_rule("sport 80 action tx");		/* the shape stays in use */
 	build(&F, &d);
 	expect_cached_run(&F, XDP_DROP, id);
 	del_rule(id);
@@ -2637,7 +2638,7 @@ static void test_cache_stale_del_shape(void **state)
 	(void)state;
 	cache_pin();
 	a = add_rule("proto udp priority 10 action drop");
-	b = add_rule("dport 53 priority 20 action tx");
+	b = add_rule("sport 1000 priority 20 action tx");
 	build(&F, &d);
 	expect_cached_run(&F, XDP_DROP, a);
 	del_rule(a);				/* its shape goes */
@@ -2651,7 +2652,7 @@ static void test_cache_stale_flush(void **state)
 
 	(void)state;
 	cache_pin();
-	id = add_rule("dport 53 action drop");
+	id = add_rule("sport 1000 action drop");
 	build(&F, &d);
 	expect_cached_run(&F, XDP_DROP, id);
 	assert_int_equal(xf_rules_flush(&E->m, NULL), 0);
@@ -2660,7 +2661,7 @@ static void test_cache_stale_flush(void **state)
 	assert_int_equal(R.t.rule, 0);
 	expect_rule_stats(id, 1, F.len);
 	/* and after new rules, the old entry is not revived */
-	add_rule("dport 80 action tx");
+	add_rule("sport 80 action tx");
 	expect_cached_run(&F, XDP_PASS, 0);
 }
 
@@ -2675,7 +2676,7 @@ static void test_cache_stale_load(void **state)
 
 	(void)state;
 	cache_pin();
-	add_rule("dport 80 action tx");
+	add_rule("sport 80 action tx");
 	build(&F, &d);
 	expect_cached_run(&F, XDP_PASS, 0);
 	if (try_add(batch, 2, ids, &bad, err, sizeof(err)))
@@ -2689,7 +2690,7 @@ static void test_cache_stale_policy(void **state)
 
 	(void)state;
 	cache_pin();
-	add_rule("dport 80 action tx");
+	add_rule("sport 80 action tx");
 	build(&F, &d);
 	expect_cached_run(&F, XDP_PASS, 0);
 	set_policy(XF_ACT_DROP, XF_ACT_PASS, 0);
@@ -2708,7 +2709,7 @@ static void test_cache_failed_batch(void **state)
 
 	(void)state;
 	cache_pin();
-	add_rule("dport 80 action tx");
+	add_rule("sport 80 action tx");
 	build(&F, &d);
 	expect_cached_run(&F, XDP_PASS, 0);
 	assert_int_equal(try_add(batch, 2, ids, &bad, err, sizeof(err)), -EEXIST);
@@ -2754,6 +2755,97 @@ static void test_cache_shared_slot(void **state)
 	expect_rule_stats(id, 3, 3 * F.len);
 	expect_counter(E->m.action_stats, "action_stats", XF_ACT_PASS, "pass", 3, 3 * G.len);
 	expect_counter(E->m.action_stats, "action_stats", XF_ACT_DROP, "drop", 3, 3 * F.len);
+}
+
+/* ------------------------------------------------------------------ */
+/* Port table                                                          */
+/* ------------------------------------------------------------------ */
+
+/* The rule id in port_rules for (kind, proto, dport), 0 when empty. */
+static __u32 port_entry(__u32 kind, __u8 proto, __u16 dport)
+{
+	__u32 at = xf_port_index(kind, proto, dport);
+	struct xf_rule r;
+
+	assert_true(at < XF_PORT_RULES);
+	assert_int_equal(bpf_map_lookup_elem(E->m.port_rules, &at, &r), 0);
+	return r.id;
+}
+
+static void test_port_table_add_del(void **state)
+{
+	struct fdesc u53 = UDP(A4, 1000, B4, 53), u54 = UDP(A4, 1000, B4, 54);
+	__u32 a, b;
+
+	(void)state;
+	a = add_rule("proto udp dport 53 action drop");
+	b = add_rule("proto udp dport 54 action tx");	/* same shape: it stays */
+	assert_int_equal(port_entry(XF_PK_PROTO_DPORT, P_UDP, 53), a);
+	assert_int_equal(port_entry(XF_PK_PROTO_DPORT, P_UDP, 54), b);
+	assert_int_equal(port_entry(XF_PK_PROTO_DPORT, P_TCP, 53), 0);
+	expect_winner(&u53, a);
+	expect_retval(XDP_DROP);
+	del_rule(a);
+	assert_int_equal(port_entry(XF_PK_PROTO_DPORT, P_UDP, 53), 0);
+	expect_winner(&u53, 0);
+	expect_retval(XDP_PASS);
+	expect_winner(&u54, b);
+	expect_retval(XDP_TX);
+	assert_int_equal(xf_rules_flush(&E->m, NULL), 0);
+	assert_int_equal(port_entry(XF_PK_PROTO_DPORT, P_UDP, 54), 0);
+	expect_winner(&u54, 0);
+}
+
+/* dport alone matches TCP, UDP and SCTP; with a proto, only that one. */
+static void test_port_table_protocols(void **state)
+{
+	struct fdesc t = TCP(A4, 1000, B4, 53), u = UDP(A6, 1000, B6, 53),
+		     sc = SCTP(A4, 1000, B4, 53, TAG(7)), u80 = UDP(A4, 53, B4, 80);
+	__u32 any, tcp;
+
+	(void)state;
+	any = add_rule("dport 53 priority 20 action tx");
+	tcp = add_rule("proto tcp dport 53 priority 10 action drop");
+	assert_int_equal(port_entry(XF_PK_DPORT, 0, 53), any);
+	expect_winner(&t, tcp);
+	expect_retval(XDP_DROP);
+	expect_winner(&u, any);
+	expect_retval(XDP_TX);
+	expect_winner(&sc, any);
+	expect_winner(&u80, 0);		/* sport 53 is not dport 53 */
+}
+
+/* A refused batch leaves no entry behind in the port table. */
+static void test_port_table_refused_batch(void **state)
+{
+	static const char *const batch[] = { "proto udp dport 53 action drop",
+					     "proto udp dport 53 action tx" };
+	__u32 ids[2];
+	char err[256];
+	long bad;
+
+	(void)state;
+	assert_int_equal(try_add(batch, 2, ids, &bad, err, sizeof(err)), -EEXIST);
+	assert_int_equal(port_entry(XF_PK_PROTO_DPORT, P_UDP, 53), 0);
+}
+
+/* With port shapes only, frames skip the cache: nothing is stored. */
+static void test_port_only_skips_cache(void **state)
+{
+	struct fdesc d = UDP(A4, 1000, B4, 53);
+	__u32 id;
+
+	(void)state;
+	cache_pin();
+	id = add_rule("proto udp dport 53 action drop");
+	build(&F, &d);
+	run(&F);
+	expect_retval(XDP_DROP);
+	assert_int_equal(R.t.rule, id);
+	if (cache_holds(&F, id))
+		fail_msg("a frame under port rules alone went through the cache");
+	add_rule("sport 9 action tx");		/* a hashed shape: now it does */
+	expect_cached_run(&F, XDP_DROP, id);
 }
 
 /* ------------------------------------------------------------------ */
@@ -2878,6 +2970,13 @@ int main(void)
 		       test_cache_failed_batch);
 	add_cache_test("Cache: two flows sharing a slot each get their own verdict",
 		       test_cache_shared_slot);
+	ADD("Port table: entries follow add, del and flush of proto+dport rules",
+	    test_port_table_add_del);
+	ADD("Port table: dport alone matches TCP, UDP and SCTP, with a proto only that one",
+	    test_port_table_protocols);
+	ADD("Port table: a refused batch leaves no entry", test_port_table_refused_batch);
+	add_cache_test("Port table: with port shapes alone frames skip the cache",
+		       test_port_only_skips_cache);
 	ADD("Rule counters count exactly the frames each rule won", test_rule_stats_count_wins);
 	ADD("A reused rule id starts with zeroed counters", test_rule_stats_reused_id_zeroed);
 	ADD("The trace map holds the frame's VLANs, addresses, ports and rule",
