@@ -555,8 +555,7 @@ struct row {
 	const char *config;
 	enum frame_kind kind;
 	const char *kase;		/* "hit/drop", "miss/pass", ... */
-	int lookups;			/* hash lookups the frame costs; -1: baseline */
-#define LOOKUPS_CACHED	-2		/* none: the verdict cache answers */
+	const char *lookups;		/* what the frame looks up ("-": baseline) */
 	bool baseline;
 	enum prog prog;
 	struct state st;		/* rules in place for this row */
@@ -626,13 +625,20 @@ static void add_row(int cfg, enum frame_kind kind, enum rule_set rs, __u32 actio
 	r->st = (struct state){ .rs = rs, .kind = rs == RS_SHAPES ? kind : 0,
 				.action = action };
 	r->kase = r->baseline ? "-" : kases[hit][action == XF_ACT_DROP];
-	r->lookups = r->baseline ? -1 : rs == RS_NONE ? 0 : rs == RS_SHAPES ? 4 : 1;
-	if (r->prog == PROG_FWD && rs != RS_NONE)
-		r->lookups = LOOKUPS_CACHED;	/* the cache answers a repeated frame */
+	/*
+	 * Hash lookups, "array" for the port table (proto+dport, skipping the
+	 * cache), "cache" where the verdict cache answers a repeated frame.
+	 * Cold, (d) looks up all four shapes: the proto+dport one in the port
+	 * table, the three others in the hash.
+	 */
+	r->lookups = r->baseline ? "-" : rs == RS_NONE ? "0" : rs == RS_PORT ? "array" :
+		     rs == RS_SHAPES ? "3+array" : "1";
+	if (r->prog == PROG_FWD && (rs == RS_EXACT || rs == RS_SHAPES))
+		r->lookups = "cache";
 	r->expect = action == XF_ACT_DROP ? XDP_DROP : XDP_PASS;
 	if (r->prog == PROG_REF) {	/* hits drop, see bench_ref.bpf.c */
 		r->kase = "hit/drop";
-		r->lookups = 1;
+		r->lookups = "1";
 	}
 	r->hit_index = -1;
 
@@ -1037,7 +1043,7 @@ static void print_report(const struct machine *mi, __u32 repeat, int runs, bool 
 		const struct row *r = &rows[i];
 		double base = baseline_of(r->kind);
 		double ratio = base > 0 ? r->med / base : 0;
-		char mpps[32], rat[32], lk[16], vref[32] = "-";
+		char mpps[32], rat[32], vref[32] = "-";
 
 		frame_label(r, fl, sizeof(fl));
 		if (r->med > 0)
@@ -1048,19 +1054,15 @@ static void print_report(const struct machine *mi, __u32 repeat, int runs, bool 
 			snprintf(rat, sizeof(rat), "%.2fx", ratio);
 		else
 			snprintf(rat, sizeof(rat), "-");
-		if (r->lookups == LOOKUPS_CACHED)
-			snprintf(lk, sizeof(lk), "cache");
-		else
-			snprintf(lk, sizeof(lk), "%d", r->lookups);
 		/* the reference handles ipv4-udp only: compare like with like */
 		if (ref > 0 && r->kind == FR_IPV4_UDP && !r->baseline)
 			snprintf(vref, sizeof(vref), "%.2fx", r->med / ref);
 		if (md)
 			printf("| %s | %s | %s | %s | %.0f | %s | %s | %s |", r->config, fl,
-			       r->kase, r->baseline ? "-" : lk, r->med, mpps, rat, vref);
+			       r->kase, r->lookups, r->med, mpps, rat, vref);
 		else
 			printf("%-40s %-18s %-9s %7s %7.0f %7s %11s %7s", r->config, fl, r->kase,
-			       r->baseline ? "-" : lk, r->med, mpps, rat, vref);
+			       r->lookups, r->med, mpps, rat, vref);
 		if (wall)
 			printf(md ? " %.1f |" : "  %12.1f", r->wall_med);
 		putchar('\n');
