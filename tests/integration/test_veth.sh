@@ -128,7 +128,7 @@ has_xdp_prog() {	# has_xdp_prog [NAME]: b0 has an XDP program (named NAME)
 no_xdp_prog() { ! has_xdp_prog ""; }
 pins_present() {
 	local f
-	for f in prog rules shape_sets config action_stats error_stats event_stats \
+	for f in prog rules port_rules shape_sets config action_stats error_stats event_stats \
 		 rule_stats xsks ports trace; do
 		[ -e "$PINS/$f" ] || return 1
 	done

@@ -1011,7 +1011,7 @@ r4_modes() {
 		fi
 	done
 	check_eq "every pin is root's, with no access for group or others" "$bad_modes" ""
-	check_eq "11 pins" "$(find "$PINS" -mindepth 1 | wc -l)" 11
+	check_eq "12 pins" "$(find "$PINS" -mindepth 1 | wc -l)" 12
 	BASE=$(snapshot)
 	RUNAS=("${NOBODY[@]}")
 	bad "nobody cannot add a rule" 1 "Permission denied" rule add b0 proto udp dport 5002 action drop
@@ -1067,7 +1067,7 @@ r4_untrusted_pins() {
 	mv "$PINS" "$real"
 	ln -s "$real" "$PINS"
 	refused "symlink" "$PINS" dir
-	check "symlink: the real pins are all still there" [ "$(find "$real" -mindepth 1 | wc -l)" -eq 11 ]
+	check "symlink: the real pins are all still there" [ "$(find "$real" -mindepth 1 | wc -l)" -eq 12 ]
 	check "symlink: b0 still runs xdp_fwd" has_xdp_prog b0 xdp_fwd
 	rm "$PINS"
 	mv "$real" "$PINS"
