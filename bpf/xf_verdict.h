@@ -10,6 +10,12 @@
  * while a change was under way carries a stamp that is stale once the
  * change is done: a race can only throw a verdict away, never keep a wrong
  * one.
+ *
+ * The cache and the "parsed" scratch value are per CPU and written without
+ * atomics: on a NIC the program runs in NAPI softirq, which does not nest
+ * on one CPU, so one frame at a time owns them.  (A test_run could in
+ * principle be interrupted by a NIC's softirq on its CPU; test_run is for
+ * tests and benchmarks.)
  */
 #ifndef XF_VERDICT_H
 #define XF_VERDICT_H
