@@ -9,13 +9,19 @@
  * userspace bumps it after each change is complete, so an entry computed
  * while a change was under way carries a stamp that is stale once the
  * change is done: a race can only throw a verdict away, never keep a wrong
- * one.
+ * one.  That needs the generation's load ordered before the later loads:
+ * x86 keeps loads in order, the compiler barrier below keeps clang from
+ * moving them; a weakly ordered CPU (arm64) would need a load-acquire.
+ * The bump is always a write of its own (xf_maps.c), never part of the
+ * write it publishes, since one map update may be read torn.
  *
  * The cache and the "parsed" scratch value are per CPU and written without
  * atomics: on a NIC the program runs in NAPI softirq, which does not nest
  * on one CPU, so one frame at a time owns them.  (A test_run could in
  * principle be interrupted by a NIC's softirq on its CPU; test_run is for
- * tests and benchmarks.)
+ * tests and benchmarks.  On PREEMPT_RT softirqs are threads that can be
+ * preempted, and two frames could then share the scratch value: not
+ * supported.)
  */
 #ifndef XF_VERDICT_H
 #define XF_VERDICT_H

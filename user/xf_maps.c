@@ -503,10 +503,17 @@ static int set_publish(struct xf_maps *m, __u32 active, struct xf_shape_set *set
 	if (err)
 		return err;
 	cfg.active_set = next;
-	cfg.generation++;	/* in the same write as the flip */
 	if (bpf_map_update_elem(m->config, &zero, &cfg, BPF_ANY))
 		return -errno;
-	return 0;
+	/*
+	 * The bump is a write of its own, after the flip: one update of the
+	 * config value is a memcpy the program may read torn (new generation,
+	 * old active_set), which would stamp a verdict of the old set as
+	 * current.  Written after the flip, a program that reads the new
+	 * generation reads the new set too (x86 keeps loads in order; see
+	 * xf_verdict.h).
+	 */
+	return gen_bump(m);
 }
 
 /* Where a rule of key k lives in port_rules, or XF_PORT_RULES: hashed only. */
