@@ -43,7 +43,8 @@ enum xf_verdict {
 struct xf_frame {
 	__u8 *data;		/* the frame, in the UMEM */
 	__u32 len;		/* its length; a processor may change it for TX */
-	__u32 room;		/* the most len may grow to */
+	__u32 room;		/* the most len may grow to (kept right after len:
+				 * the engine writes both as one word) */
 };
 
 #define XF_PROC_NO_TX	(1u << 0)	/* never sets XF_V_TX (see above) */

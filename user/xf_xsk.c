@@ -72,19 +72,25 @@ static void kick_tx(struct xf_queue *q)
 
 /*
  * How many of @n verdicts say XF_V_TX.  Verdicts arrive XF_V_DROP (0), so
- * a batch nobody sends from is all zero: look at it eight at a time.
+ * a batch nobody sends from is all zero: look at it eight at a time, and
+ * count the bytes equal to XF_V_TX in a word without a branch per byte
+ * (t's zero bytes are those; the 0x7f trick marks exactly the zero bytes
+ * with their top bit, free of the borrows of the shorter has-zero test).
  */
 static __u32 count_tx(const __u8 *v, __u32 n)
 {
+	const __u64 ones = 0x0101010101010101ULL, low7 = 0x7f7f7f7f7f7f7f7fULL;
 	__u32 ntx = 0, i = 0;
 
 	for (; i + 8 <= n; i += 8) {
-		__u64 w;
+		__u64 w, t, z;
 
 		memcpy(&w, v + i, 8);
-		if (__builtin_expect(w != 0, 0))
-			for (__u32 j = i; j < i + 8; j++)
-				ntx += v[j] == XF_V_TX;
+		if (!w)
+			continue;
+		t = w ^ (ones * XF_V_TX);
+		z = ~(((t & low7) + low7) | t | low7);
+		ntx += (__u32)(((z >> 7) * ones) >> 56);	/* sum of the 0/1 bytes */
 	}
 	for (; i < n; i++)
 		ntx += v[i] == XF_V_TX;
@@ -102,6 +108,7 @@ static __u32 do_tx(struct xf_queue *q, const struct xf_frame *fr, __u64 *addr, _
 		   __u32 n, __u32 ntx, __u32 *sent, unsigned long long *txb)
 {
 	__u32 room, idx_tx = 0, ndrop = 0, t = 0;
+	unsigned long long b = 0;
 
 	room = xsk_prod_nb_free(&q->tx, ntx);
 	if (room < ntx) {	/* make room; a still full ring drops the rest */
@@ -109,22 +116,35 @@ static __u32 do_tx(struct xf_queue *q, const struct xf_frame *fr, __u64 *addr, _
 		room = xsk_prod_nb_free(&q->tx, ntx);
 	}
 	*sent = xsk_ring_prod__reserve(&q->tx, room < ntx ? room : ntx, &idx_tx);
-	for (__u32 i = 0; i < n; i++) {
-		if (v[i] == XF_V_TX && t < *sent) {
-			struct xdp_desc *d = xsk_ring_prod__tx_desc(&q->tx, idx_tx + t++);
+	if (*sent == n) {	/* every frame goes out (l2fwd): no verdict to look at */
+		for (__u32 i = 0; i < n; i++) {
+			struct xdp_desc *d = xsk_ring_prod__tx_desc(&q->tx, idx_tx + i);
+			__u32 len = fr[i].len <= fr[i].room ? fr[i].len : fr[i].room;
 
 			d->addr = addr[i];
-			d->len = fr[i].len <= fr[i].room ? fr[i].len : fr[i].room;
-			*txb += d->len;
-		} else {
-			addr[ndrop++] = addr[i];
+			d->len = len;
+			b += len;
 		}
-		v[i] = XF_V_DROP;
+		memset(v, XF_V_DROP, n);
+	} else {
+		for (__u32 i = 0; i < n; i++) {
+			if (v[i] == XF_V_TX && t < *sent) {
+				struct xdp_desc *d = xsk_ring_prod__tx_desc(&q->tx, idx_tx + t++);
+
+				d->addr = addr[i];
+				d->len = fr[i].len <= fr[i].room ? fr[i].len : fr[i].room;
+				b += d->len;
+			} else {
+				addr[ndrop++] = addr[i];
+			}
+			v[i] = XF_V_DROP;
+		}
 	}
 	if (*sent) {
 		xsk_ring_prod__submit(&q->tx, *sent);
 		q->tx_out += *sent;
 	}
+	*txb = b;
 	return ndrop;
 }
 
@@ -255,12 +275,20 @@ static void *worker(void *arg)
 		}
 		if (got) {
 			idle = 0;
-			continue;
+			if (got == r->cfg.batch || r->cfg.busy_poll)
+				continue;
+			/*
+			 * A short batch emptied the ring: frames come slower
+			 * than they are taken, so rest now as after an empty
+			 * look, without making one first.
+			 */
+		} else {
+			if (atomic_load_explicit(&r->drain, memory_order_relaxed))
+				break;	/* no longer in the map, and the RX ring is empty */
+			if (r->cfg.busy_poll)
+				continue;	/* the recvfrom() in do_batch busy-polls */
+			++idle;
 		}
-		if (atomic_load_explicit(&r->drain, memory_order_relaxed))
-			break;	/* no longer in the map, and the RX ring is empty */
-		if (r->cfg.busy_poll)
-			continue;	/* the recvfrom() in do_batch busy-polls */
 		/*
 		 * Between bursts, yield a little before sleeping: a sleeping
 		 * consumer makes the driver wake it (a wait-queue lock and an
@@ -268,7 +296,7 @@ static void *worker(void *arg)
 		 * when NAPI is a thread, which may share this core (see
 		 * xf_run_cfg.idle_yields).
 		 */
-		if (++idle < r->cfg.idle_yields) {
+		if (idle < r->cfg.idle_yields) {
 			sched_yield();
 			continue;
 		}
