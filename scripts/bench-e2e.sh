@@ -209,11 +209,14 @@ case_xdpfwd() {	# placement, rxdrop|l2fwd
 
 declare -A LABEL CMD VALS MED
 CASES=()
-CASE_FILTER=${BENCH_CASES:-*}
-wanted() {	# id: does it match a pattern of BENCH_CASES?
+CASE_PATS=()
+# read, not an unquoted expansion: the patterns must not glob against files here
+[ -n "${BENCH_CASES:-}" ] && read -r -a CASE_PATS <<<"$BENCH_CASES"
+wanted() {	# id: does it match a pattern of BENCH_CASES (all do without it)?
 	local pat
-	for pat in $CASE_FILTER; do
-		# shellcheck disable=SC2254  # the patterns are meant to glob
+	[ ${#CASE_PATS[@]} -eq 0 ] && return 0
+	for pat in "${CASE_PATS[@]}"; do
+		# shellcheck disable=SC2254  # the patterns are meant to match
 		case $1 in $pat) return 0 ;; esac
 	done
 	return 1
