@@ -9,7 +9,12 @@
 # Environment: XDPSOCK (the peer; without it its rows are reported missing),
 #   BENCH_SECONDS (generator time per run, default 3), BENCH_RUNS (rounds,
 #   default 5), BENCH_PROFILE=0 (skip the CPU 0 profile and syscall counts),
-#   BENCH_INSNS=0 (skip the callgrind pass), BENCH_OUT (default BENCHMARKS.md).
+#   BENCH_INSNS=0 (skip the callgrind pass; BENCH_CG_KEEP=DIR keeps its
+#   files for callgrind_annotate), BENCH_OUT (default BENCHMARKS.md),
+#   BENCH_CASES (only the cases whose ids match one of these shell patterns,
+#   e.g. 'S:xf-* S:xs-rx-busy-poll'; ids are P:drop, P:kernel, P:xs-rx-MODE,
+#   P:xf-rx, P:xs-l2-MODE, P:xf-l2 for placement P in S, T; for iterating:
+#   a filtered run's tables and goals cover only what it ran).
 #
 # The generator (xdp-fwd gen, live-frames test_run) sends 60-byte UDP frames
 # (64 on the wire) to dport 9 from a0 on CPU 0.  Two placements:
@@ -204,8 +209,21 @@ case_xdpfwd() {	# placement, rxdrop|l2fwd
 
 declare -A LABEL CMD VALS MED
 CASES=()
+CASE_PATS=()
+# read, not an unquoted expansion: the patterns must not glob against files here
+[ -n "${BENCH_CASES:-}" ] && read -r -a CASE_PATS <<<"$BENCH_CASES"
+wanted() {	# id: does it match a pattern of BENCH_CASES (all do without it)?
+	local pat
+	[ ${#CASE_PATS[@]} -eq 0 ] && return 0
+	for pat in "${CASE_PATS[@]}"; do
+		# shellcheck disable=SC2254  # the patterns are meant to match
+		case $1 in $pat) return 0 ;; esac
+	done
+	return 1
+}
 add_case() {	# id, label, command...
 	local id=$1
+	wanted "$id" || return 0
 	LABEL[$id]=$2
 	shift 2
 	CMD[$id]="$*"
@@ -270,7 +288,7 @@ ratio() { printf '%.2f' "$(echo "$1 / $2" | bc -l)"; }
 verdict() { [ "$(echo "$1 >= $2" | bc -l)" = 1 ] && echo "met" || echo "**NOT met**"; }
 
 table_for() {	# placement
-	local p=$1 drop=${MED[$1:drop]} brx bl2 id v vs
+	local p=$1 drop=${MED[$1:drop]:-} brx bl2 id v vs vd
 	brx=$(best_of "$p" xs-rx || true); bl2=$(best_of "$p" xs-l2 || true)
 	echo "| path | Mpps (median) | runs | vs XDP_DROP | vs xdpsock's best |"
 	echo "| --- | ---: | --- | ---: | ---: |"
@@ -281,8 +299,10 @@ table_for() {	# placement
 		*:xs-rx-*|*:xf-rx) [ -n "$brx" ] && vs=$(ratio "$v" "${brx%% *}") ;;
 		*:xs-l2-*|*:xf-l2) [ -n "$bl2" ] && vs=$(ratio "$v" "${bl2%% *}") ;;
 		esac
+		vd=—
+		[ -n "$drop" ] && vd=$(ratio "$v" "$drop")
 		printf '| %s | %.2f | %s | %s | %s |\n' "${LABEL[$id]}" "$v" \
-			"$(echo "${VALS[$id]}" | sed 's/^ //; s/ /, /g')" "$(ratio "$v" "$drop")" "$vs"
+			"$(echo "${VALS[$id]}" | sed 's/^ //; s/ /, /g')" "$vd" "$vs"
 	done
 	if [ -z "$XDPSOCK" ]; then
 		echo "| xdpsock rows | missing | | | set XDPSOCK=/path/to/xdpsock |"
@@ -293,8 +313,10 @@ goals() {
 	local brx bl2 x xmin
 	for p in S T; do
 		brx=$(best_of "$p" xs-rx || true); bl2=$(best_of "$p" xs-l2 || true)
-		x=${MED[$p:xf-rx]}
-		if [ -n "$brx" ]; then
+		x=${MED[$p:xf-rx]:-}
+		if [ -z "$x" ]; then
+			echo "- rxdrop, placement $p: not run (BENCH_CASES)"
+		elif [ -n "$brx" ]; then
 			echo "- rxdrop with one steering rule, placement $p: $(ratio "$x" "${brx%% *}")x" \
 				"xdpsock's best (${LABEL[${brx#* }]#xdpsock rxdrop, }, ${brx%% *} Mpps);" \
 				"goal >= 1.0x: $(verdict "$(ratio "$x" "${brx%% *}")" 1.0)$([ "$p" = S ] &&
@@ -302,13 +324,15 @@ goals() {
 		else
 			echo "- rxdrop, placement $p: xdpsock rows missing, goal not measured"
 		fi
-		xmin=$(echo "${VALS[$p:xf-rx]}" | minof)
-		if [ "$p" = T ]; then
+		xmin=$(echo "${VALS[$p:xf-rx]:-}" | minof)
+		if [ "$p" = T ] && [ -n "$x" ]; then
 			echo "- xdp-fwd rxdrop, placement T: slowest of $RUNS runs $xmin Mpps =" \
 				"$(ratio "$xmin" "$x")x its median; goal: no run below 0.9x:" \
 				"$(verdict "$(ratio "$xmin" "$x")" 0.9)"
 		fi
-		if [ -n "$bl2" ]; then
+		if [ -z "${MED[$p:xf-l2]:-}" ]; then
+			echo "- l2fwd, placement $p: not run (BENCH_CASES)"
+		elif [ -n "$bl2" ]; then
 			echo "- l2fwd, placement $p: $(ratio "${MED[$p:xf-l2]}" "${bl2%% *}")x xdpsock's" \
 				"best l2fwd (${LABEL[${bl2#* }]#xdpsock l2fwd, }, ${bl2%% *} Mpps); goal >= 1.2x:" \
 				"$(verdict "$(ratio "${MED[$p:xf-l2]}" "${bl2%% *}")" 1.2)"

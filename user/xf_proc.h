@@ -5,11 +5,21 @@
  * `xdp-fwd run` receives frames on one AF_XDP socket per RX queue, one
  * worker thread per socket.  Each worker hands every batch it takes off
  * its RX ring to a processor: a struct xf_proc_ops.  The processor looks
- * at (and may rewrite in place) each frame and sets a verdict per frame:
+ * at (and may rewrite in place) each frame and may set its verdict:
  *
  *   XF_V_DROP  the frame is done with; its buffer goes back to the fill ring
  *   XF_V_TX    send the frame (as it now is, len may change up to the
  *              frame's room) back out of the same queue
+ *
+ * Every verdict arrives as XF_V_DROP: a processor writes only the verdicts
+ * of the frames it sends (rxdrop writes none).  Any other value counts as
+ * XF_V_DROP.
+ *
+ * A processor that never sends sets XF_PROC_NO_TX in flags: its socket then
+ * has no TX ring (the kernel's TX statistics stay still), its verdicts are
+ * not read, and each frame's buffer is queued for the fill ring as the
+ * frame is taken off the RX ring, handed to the kernel only once batch()
+ * has returned.
  *
  * The frames live in the UMEM: data stays valid only until the call
  * returns.  Copy what must outlive it.  batch() runs on the worker's
@@ -33,14 +43,18 @@ enum xf_verdict {
 struct xf_frame {
 	__u8 *data;		/* the frame, in the UMEM */
 	__u32 len;		/* its length; a processor may change it for TX */
-	__u32 room;		/* the most len may grow to */
+	__u32 room;		/* the most len may grow to (kept right after len:
+				 * the engine writes both as one word) */
 };
+
+#define XF_PROC_NO_TX	(1u << 0)	/* never sets XF_V_TX (see above) */
 
 struct xf_proc_ops {
 	const char *name;
+	unsigned int flags;	/* XF_PROC_* */
 	/* Per queue.  *ctx is the processor's own state for that queue. */
 	int (*init)(void **ctx, int queue, void *arg);
-	/* One batch of n frames; fill verdict[0..n-1]. */
+	/* One batch of n frames; verdict[0..n-1] arrive XF_V_DROP, set XF_V_TX to send. */
 	void (*batch)(void *ctx, struct xf_frame *frames, __u8 *verdict, unsigned int n);
 	void (*fini)(void *ctx);
 	void *arg;		/* handed to init() */

@@ -36,16 +36,30 @@ static void refill(struct xf_queue *q)
 	q->fq_out += xf_ring_refill(&q->fq, &q->pool);
 }
 
+/* Frames done with: to the fill ring where it has room, else the pool. */
+static void recycle(struct xf_queue *q, const __u64 *addr, __u32 n)
+{
+	int m = xf_ring_recycle(&q->fq, &q->pool, addr, n, q->base_mask);
+
+	if (m < 0)
+		q->err = XF_QERR_ACCOUNTING;
+	else
+		q->fq_out += (__u32)m;
+}
+
 static void kick_tx(struct xf_queue *q);
 
 static void drain_completions(struct xf_queue *q)
 {
+	__u32 filled;
+
 	if (!q->tx_out)
 		return;
 	/* copy mode sends at most 32 frames per kick: keep kicking while any wait */
 	kick_tx(q);
-	if (xf_ring_complete(&q->cq, &q->pool, &q->tx_out, q->cfg->frame_size) < 0)
+	if (xf_ring_complete(&q->cq, &q->fq, &q->pool, &q->tx_out, q->base_mask, &filled) < 0)
 		q->err = XF_QERR_ACCOUNTING;
+	q->fq_out += filled;
 }
 
 static void kick_tx(struct xf_queue *q)
@@ -57,14 +71,119 @@ static void kick_tx(struct xf_queue *q)
 }
 
 /*
- * One batch: RX peek -> process -> TX or free -> refill.  Returns frames;
- * a broken count sets q->err to XF_QERR_ACCOUNTING.
+ * How many of @n verdicts say XF_V_TX.  Verdicts arrive XF_V_DROP (0), so
+ * a batch nobody sends from is all zero: look at it eight at a time, and
+ * count the bytes equal to XF_V_TX in a word without a branch per byte
+ * (t's zero bytes are those; the 0x7f trick marks exactly the zero bytes
+ * with their top bit, free of the borrows of the shorter has-zero test).
+ */
+static __u32 count_tx(const __u8 *v, __u32 n)
+{
+	const __u64 ones = 0x0101010101010101ULL, low7 = 0x7f7f7f7f7f7f7f7fULL;
+	__u32 ntx = 0, i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		__u64 w, t, z;
+
+		memcpy(&w, v + i, 8);
+		if (!w)
+			continue;
+		t = w ^ (ones * XF_V_TX);
+		z = ~(((t & low7) + low7) | t | low7);
+		ntx += (__u32)(((z >> 7) * ones) >> 56);	/* sum of the 0/1 bytes */
+	}
+	for (; i < n; i++)
+		ntx += v[i] == XF_V_TX;
+	return ntx;
+}
+
+/*
+ * The frames of a batch with some XF_V_TX verdicts: those onto the TX ring
+ * (as many as it has room for: the rest are dropped and counted), every
+ * other one compacted to the front of @addr for recycle().  Verdicts are
+ * reset to XF_V_DROP on the way, for the next batch.  Returns the frames
+ * to recycle; *@sent and *@txb say what went to TX.
+ */
+static __u32 do_tx(struct xf_queue *q, const struct xf_frame *fr, __u64 *addr, __u8 *v,
+		   __u32 n, __u32 ntx, __u32 *sent, unsigned long long *txb)
+{
+	__u32 room, idx_tx = 0, ndrop = 0, t = 0;
+	unsigned long long b = 0;
+
+	room = xsk_prod_nb_free(&q->tx, ntx);
+	if (room < ntx) {	/* make room; a still full ring drops the rest */
+		drain_completions(q);
+		room = xsk_prod_nb_free(&q->tx, ntx);
+	}
+	*sent = xsk_ring_prod__reserve(&q->tx, room < ntx ? room : ntx, &idx_tx);
+	if (*sent == n) {	/* every frame goes out (l2fwd): no verdict to look at */
+		for (__u32 i = 0; i < n; i++) {
+			struct xdp_desc *d = xsk_ring_prod__tx_desc(&q->tx, idx_tx + i);
+			__u32 len = fr[i].len <= fr[i].room ? fr[i].len : fr[i].room;
+
+			d->addr = addr[i];
+			d->len = len;
+			b += len;
+		}
+		memset(v, XF_V_DROP, n);
+	} else {
+		for (__u32 i = 0; i < n; i++) {
+			if (v[i] == XF_V_TX && t < *sent) {
+				struct xdp_desc *d = xsk_ring_prod__tx_desc(&q->tx, idx_tx + t++);
+
+				d->addr = addr[i];
+				d->len = fr[i].len <= fr[i].room ? fr[i].len : fr[i].room;
+				b += d->len;
+			} else {
+				addr[ndrop++] = addr[i];
+			}
+			v[i] = XF_V_DROP;
+		}
+	}
+	if (*sent) {
+		xsk_ring_prod__submit(&q->tx, *sent);
+		q->tx_out += *sent;
+	}
+	*txb = b;
+	return ndrop;
+}
+
+/*
+ * Take the @n RX descriptors at @idx_rx into the batch (two runs when they
+ * wrap the ring), their addresses into @out as xf_ring_take() says.
+ */
+static inline __attribute__((always_inline)) unsigned long long
+take_all(struct xf_queue *q, __u32 idx_rx, __u32 n, struct xf_frame *fr, __u64 *out,
+	 __u32 oi, __u32 om, __u64 am)
+{
+	const struct xdp_desc *d = xsk_ring_cons__rx_desc(&q->rx, idx_rx);
+	__u32 first = q->rx.size - (idx_rx & q->rx.mask), fs = q->cfg->frame_size;
+	unsigned long long bytes;
+
+	if (first >= n)
+		return xf_ring_take(d, n, fr, q->buf, fs, out, oi, om, am);
+	bytes = xf_ring_take(d, first, fr, q->buf, fs, out, oi, om, am);
+	d = xsk_ring_cons__rx_desc(&q->rx, 0);
+	if (om == ~0u)	/* a plain array: its next part */
+		return bytes + xf_ring_take(d, n - first, fr + first, q->buf, fs, out + first,
+					    oi, om, am);
+	return bytes + xf_ring_take(d, n - first, fr + first, q->buf, fs, out, oi + first,
+				    om, am);
+}
+
+/*
+ * One batch: RX peek -> process -> TX, or straight back to the fill ring
+ * (the pool takes what it has no room for) -> refill from the pool.  For
+ * a processor that never sends (XF_PROC_NO_TX), the fill-ring entries are
+ * written as the frames are taken and submitted once batch() returns.
+ * Returns frames; a broken count sets q->err to XF_QERR_ACCOUNTING.
  */
 static unsigned int do_batch(struct xf_queue *q, struct xf_frame *fr, __u64 *addr, __u8 *v)
 {
 	const struct xf_run_cfg *c = q->cfg;
-	__u32 idx_rx, idx_tx = 0, n, ntx = 0, sent = 0;
-	unsigned long long bytes = 0, txb = 0;
+	__u32 idx_rx, idx_fq = 0, n, ntx = 0, ndrop, sent = 0;
+	unsigned long long bytes, txb = 0;
+	bool direct;
 
 	drain_completions(q);
 	n = xsk_ring_cons__peek(&q->rx, c->batch, &idx_rx);
@@ -76,15 +195,12 @@ static unsigned int do_batch(struct xf_queue *q, struct xf_frame *fr, __u64 *add
 		refill(q);
 		return 0;
 	}
-	for (__u32 i = 0; i < n; i++) {
-		const struct xdp_desc *d = xsk_ring_cons__rx_desc(&q->rx, idx_rx + i);
-
-		addr[i] = d->addr;
-		fr[i].data = xsk_umem__get_data(q->buf, d->addr);
-		fr[i].len = d->len;
-		fr[i].room = xf_frame_room(d->addr, c->frame_size);
-		bytes += d->len;
-	}
+	direct = (c->ops.flags & XF_PROC_NO_TX) && xf_ring_fill_reserve(&q->fq, n, &idx_fq);
+	if (direct)
+		bytes = take_all(q, idx_rx, n, fr, (__u64 *)q->fq.ring, idx_fq, q->fq.mask,
+				 q->base_mask);
+	else
+		bytes = take_all(q, idx_rx, n, fr, addr, 0, ~0u, ~0ull);
 	xsk_ring_cons__release(&q->rx, n);
 	if (n > q->fq_out) {	/* more than it was given: stop before using them */
 		q->err = XF_QERR_ACCOUNTING;
@@ -95,36 +211,20 @@ static unsigned int do_batch(struct xf_queue *q, struct xf_frame *fr, __u64 *add
 
 	c->ops.batch(q->pctx, fr, v, n);
 
-	for (__u32 i = 0; i < n; i++)
-		ntx += v[i] == XF_V_TX;
-	if (ntx) {
-		__u32 room;
-
-		room = xsk_prod_nb_free(&q->tx, ntx);
-		if (room < ntx) {	/* make room; a still full ring drops the rest */
-			drain_completions(q);
-			room = xsk_prod_nb_free(&q->tx, ntx);
-		}
-		sent = xsk_ring_prod__reserve(&q->tx, room < ntx ? room : ntx, &idx_tx);
-	}
-	for (__u32 i = 0, t = 0; i < n; i++) {
-		if (v[i] == XF_V_TX && t < sent) {
-			struct xdp_desc *d = xsk_ring_prod__tx_desc(&q->tx, idx_tx + t++);
-
-			d->addr = addr[i];
-			d->len = fr[i].len <= fr[i].room ? fr[i].len : fr[i].room;
-			txb += d->len;
-		} else {
-			pool_put(q, addr[i]);
-		}
+	if (direct) {
+		xsk_ring_prod__submit(&q->fq, n);
+		q->fq_out += n;
+	} else {
+		if (!(c->ops.flags & XF_PROC_NO_TX))
+			ntx = count_tx(v, n);
+		ndrop = ntx ? do_tx(q, fr, addr, v, n, ntx, &sent, &txb) : n;
+		recycle(q, addr, ndrop);
 	}
 	q->in_proc = 0;
-	if (sent) {
-		xsk_ring_prod__submit(&q->tx, sent);
-		q->tx_out += sent;
+	if (sent)
 		kick_tx(q);
-	}
-	refill(q);
+	if (q->pool.n)
+		refill(q);
 
 	atomic_fetch_add_explicit(&q->st.rx_packets, n, memory_order_relaxed);
 	atomic_fetch_add_explicit(&q->st.rx_bytes, bytes, memory_order_relaxed);
@@ -175,12 +275,20 @@ static void *worker(void *arg)
 		}
 		if (got) {
 			idle = 0;
-			continue;
+			if (got == r->cfg.batch || r->cfg.busy_poll)
+				continue;
+			/*
+			 * A short batch emptied the ring: frames come slower
+			 * than they are taken, so rest now as after an empty
+			 * look, without making one first.
+			 */
+		} else {
+			if (atomic_load_explicit(&r->drain, memory_order_relaxed))
+				break;	/* no longer in the map, and the RX ring is empty */
+			if (r->cfg.busy_poll)
+				continue;	/* the recvfrom() in do_batch busy-polls */
+			++idle;
 		}
-		if (atomic_load_explicit(&r->drain, memory_order_relaxed))
-			break;	/* no longer in the map, and the RX ring is empty */
-		if (r->cfg.busy_poll)
-			continue;	/* the recvfrom() in do_batch busy-polls */
 		/*
 		 * Between bursts, yield a little before sleeping: a sleeping
 		 * consumer makes the driver wake it (a wait-queue lock and an
@@ -188,7 +296,7 @@ static void *worker(void *arg)
 		 * when NAPI is a thread, which may share this core (see
 		 * xf_run_cfg.idle_yields).
 		 */
-		if (++idle < r->cfg.idle_yields) {
+		if (idle < r->cfg.idle_yields) {
 			sched_yield();
 			continue;
 		}
@@ -244,19 +352,24 @@ static int set_busy_poll(struct xf_queue *q)
 	return 0;
 }
 
+/*
+ * A processor that never sends gets no TX ring: nothing to drain or kick,
+ * and the kernel does not count an empty TX ring at every poll().
+ */
 static int socket_create(struct xf_queue *q, __u16 bind_flags)
 {
+	bool no_tx = q->cfg->ops.flags & XF_PROC_NO_TX;
 	struct xsk_socket_config sc = {};
 	double deadline = xf_now() + XF_BIND_RETRY_MS / 1000.0;
 	int err;
 
 	sc.rx_size = q->cfg->ring_size;
-	sc.tx_size = q->cfg->ring_size;
+	sc.tx_size = no_tx ? 0 : q->cfg->ring_size;
 	sc.libxdp_flags = XSK_LIBXDP_FLAGS__INHIBIT_PROG_LOAD;
 	sc.bind_flags = bind_flags | XDP_USE_NEED_WAKEUP;
 	for (;;) {
 		err = xsk_socket__create(&q->xsk, q->cfg->ifname, q->queue, q->umem,
-					 &q->rx, &q->tx, &sc);
+					 &q->rx, no_tx ? NULL : &q->tx, &sc);
 		if (err != -EBUSY || xf_now() > deadline)
 			return err;
 		usleep(20000);
@@ -308,6 +421,7 @@ static int queue_setup(struct xf_queue *q, unsigned int idx)
 	if (!q->pool.addr)
 		return -ENOMEM;
 	q->pool.cap = c->frames;
+	q->base_mask = xf_base_mask(c->frame_size);
 	err = xsk_umem__create(&q->umem, q->buf, size, &q->fq, &q->cq, &uc);
 	if (err) {
 		xf_err("queue %u: cannot register the UMEM: %s", q->queue, bind_hint(err));

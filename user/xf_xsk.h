@@ -86,6 +86,7 @@ struct xf_queue {
 	const char *mode_why;		/* how the mode was chosen (XF_MODE_WHY_*) */
 	bool in_map;
 	struct xf_pool pool;		/* free frames */
+	__u64 base_mask;		/* xf_base_mask(frame_size) */
 	__u32 fq_out, tx_out, in_proc;
 	void *pctx;			/* the processor's state */
 	pthread_t thread;

@@ -9,6 +9,7 @@
 #    perf stat -p), next to xdp-fwd's XSK statistics (tx_ring_empty_descs).
 #    This machine has no PMU: `perf stat -e instructions` is not supported,
 #    hence cpu-clock sampling and, for instructions,
+#    BENCH_CASES (see bench-e2e.sh) also limits the subjects here.
 # 2. BENCH_INSNS=1 and valgrind: callgrind over the consumer, instrumentation
 #    switched on only while the generator keeps its RX ring full (so every
 #    batch is full), for a fixed window; the worker thread's instructions
@@ -28,7 +29,7 @@ diag_subjects() {
 	local kind mode b flags
 	for kind in rx l2; do
 		mode=$([ "$kind" = rx ] && echo rxdrop || echo l2fwd)
-		echo "xf-$kind xdp-fwd $mode"
+		wanted "S:xf-$kind" && echo "xf-$kind xdp-fwd $mode"
 		b=$(best_of S "xs-$kind" || true)
 		[ -n "$b" ] || continue
 		# CMD is "case_xdpsock S MODE FLAGS...": keep the flags
@@ -214,6 +215,9 @@ diag_insns_one() {	# key tool mode flags
 	wait "$gen" || true
 	diag_stop "$tool" "$mode"
 	ir=$(cg_worker_ir "$pid")
+	# BENCH_CG_KEEP=DIR: keep callgrind's files for callgrind_annotate
+	[ -n "${BENCH_CG_KEEP:-}" ] && mkdir -p "$BENCH_CG_KEEP" &&
+		cp "$TB_RUN"/cg.out."$pid".* "$BENCH_CG_KEEP/"
 	echo "$ir $((a - b))" >"$TB_RUN/insns-$key"
 }
 

@@ -225,7 +225,7 @@ static void test_refill_random_interleavings(void **state)
 		ring_init(&k, ring, &fq, NULL);
 		race.fq = &k;
 		for (int step = 0; step < 2000; step++) {
-			switch (rnd(&s) % 4) {
+			switch (rnd(&s) % 5) {
 			case 0:
 				kernel_consume_fill(&k, rnd(&s) % (ring + 1));
 				break;
@@ -234,6 +234,17 @@ static void test_refill_random_interleavings(void **state)
 
 				for (__u32 i = 0; i < n; i++)
 					assert_true(xf_pool_put(&p, rx.addr[--rx.n]));
+				break;
+			}
+			case 2: {	/* ... or hands it straight back to the fill ring */
+				__u32 n = rnd(&s) % (rx.n + 1);
+				__u64 batch[2 * 64 + 2];
+
+				rx.n -= n;
+				for (__u32 i = 0; i < n; i++)	/* RX addresses carry the headroom */
+					batch[i] = rx.addr[rx.n + i] + 256;
+				race.consume = rnd(&s) % 2 ? rnd(&s) % (ring + 1) : 0;
+				assert_true(xf_ring_recycle(&fq, &p, batch, n, xf_base_mask(FRAME)) >= 0);
 				break;
 			}
 			default:
@@ -260,38 +271,104 @@ static void test_pool_overflow_refused(void **state)
 }
 
 /*
- * Completions come back as frame bases, only as many as were sent, and a
- * completion the pool has no room for is reported, not written.
+ * Completions come back as frame bases, only as many as were sent, to the
+ * fill ring first and the pool for what it has no room for; a completion
+ * the pool has no room for is reported, not written.
  */
 static void test_complete(void **state)
 {
-	struct fake_ring k;
+	struct fake_ring k, f;
 	struct xsk_ring_cons cq;
+	struct xsk_ring_prod fq;
 	struct xf_pool p = { .addr = calloc(8, sizeof(__u64)), .cap = 8 };
-	__u32 tx_out = 3;
+	__u64 mask = xf_base_mask(FRAME);
+	__u32 tx_out = 3, filled = 99;
 
 	assert_non_null(p.addr);
 	ring_init(&k, 8, NULL, &cq);
+	ring_init(&f, 4, &fq, NULL);
+	f.producer = 3;			/* the kernel holds 3 of the fill ring's 4 */
+	fq.cached_prod = 3;
 	kernel_complete(&k, 2 * FRAME + 256);	/* TX descs carry the RX offset */
 	kernel_complete(&k, 5 * FRAME + 256);
-	assert_int_equal(xf_ring_complete(&cq, &p, &tx_out, FRAME), 2);
+	assert_int_equal(xf_ring_complete(&cq, &fq, &p, &tx_out, mask, &filled), 2);
+	assert_int_equal(filled, 1);		/* one slot: the first, the rest pooled */
+	assert_int_equal(f.slots[3], 2 * FRAME);
+	assert_int_equal(f.producer, 4);
 	assert_int_equal(tx_out, 1);
-	assert_int_equal(p.n, 2);
-	assert_int_equal(p.addr[0], 2 * FRAME);
-	assert_int_equal(p.addr[1], 5 * FRAME);
+	assert_int_equal(p.n, 1);
+	assert_int_equal(p.addr[0], 5 * FRAME);
 	assert_int_equal(k.consumer, 2);
 
 	/* a ring with more entries than frames in flight gives only tx_out */
 	kernel_complete(&k, 1 * FRAME);
 	kernel_complete(&k, 3 * FRAME);
-	assert_int_equal(xf_ring_complete(&cq, &p, &tx_out, FRAME), 1);
+	assert_int_equal(xf_ring_complete(&cq, &fq, &p, &tx_out, mask, &filled), 1);
+	assert_int_equal(filled, 0);		/* the fill ring is full */
 	assert_int_equal(tx_out, 0);
-	assert_int_equal(xf_ring_complete(&cq, &p, &tx_out, FRAME), 0);
+	assert_int_equal(p.addr[1], 1 * FRAME);
+	assert_int_equal(xf_ring_complete(&cq, &fq, &p, &tx_out, mask, &filled), 0);
+
+	/* room again, and the kernel frees more between the two reads: only 1 */
+	tx_out = 1;
+	kernel_consume_fill(&f, 1);
+	race.fq = &f;
+	race.consume = 3;
+	assert_int_equal(xf_ring_complete(&cq, &fq, &p, &tx_out, mask, &filled), 1);
+	assert_int_equal(filled, 1);
+	assert_int_equal(f.producer, 5);
+	assert_int_equal(f.slots[4 & 3], 3 * FRAME);
 
 	/* a full pool: reported */
+	kernel_complete(&k, 6 * FRAME);
+	f.producer = f.consumer + 4;		/* no fill room: it must go to the pool */
+	fq.cached_prod = f.producer;
 	p.n = p.cap;
 	tx_out = 1;
-	assert_int_equal(xf_ring_complete(&cq, &p, &tx_out, FRAME), -1);
+	assert_int_equal(xf_ring_complete(&cq, &fq, &p, &tx_out, mask, &filled), -1);
+	free(p.addr);
+	free(k.slots);
+	free(f.slots);
+}
+
+/*
+ * Dropped frames go straight to the fill ring as far as it has room (clamped
+ * to the batch when the kernel frees more meanwhile), the rest to the pool,
+ * all as frame bases; a rest the pool cannot take is reported.
+ */
+static void test_recycle(void **state)
+{
+	struct fake_ring k;
+	struct xsk_ring_prod fq;
+	struct xf_pool p = { .addr = calloc(8, sizeof(__u64)), .cap = 8 };
+	__u64 mask = xf_base_mask(FRAME);
+	__u64 b[4] = { 1 * FRAME + 256, 4 * FRAME + 256, 6 * FRAME + 300, 7 * FRAME };
+
+	assert_non_null(p.addr);
+	ring_init(&k, 4, &fq, NULL);
+	k.producer = 2;				/* the kernel holds 2 of 4 */
+	fq.cached_prod = 2;
+	assert_int_equal(xf_ring_recycle(&fq, &p, b, 3, mask), 2);
+	assert_int_equal(k.producer, 4);
+	assert_int_equal(k.slots[2], 1 * FRAME);
+	assert_int_equal(k.slots[3], 4 * FRAME);
+	assert_int_equal(p.n, 1);
+	assert_int_equal(p.addr[0], 6 * FRAME);
+
+	/* the kernel frees all 4 between the reads: still only the batch's 2 */
+	race.fq = &k;
+	race.consume = 4;
+	assert_int_equal(xf_ring_recycle(&fq, &p, b + 2, 2, mask), 2);
+	assert_int_equal(k.producer, 6);
+	assert_int_equal(k.slots[5 & 3], 7 * FRAME);
+	assert_int_equal(p.n, 1);
+	assert_int_equal(xf_ring_recycle(&fq, &p, b, 0, mask), 0);
+
+	/* a full ring and a full pool: reported */
+	assert_int_equal(xf_ring_recycle(&fq, &p, b, 2, mask), 2);	/* fills it */
+	assert_int_equal(k.producer - k.consumer, 4);
+	p.n = p.cap;
+	assert_int_equal(xf_ring_recycle(&fq, &p, b, 1, mask), -1);
 	free(p.addr);
 	free(k.slots);
 }
@@ -321,6 +398,7 @@ int main(void)
 		cmocka_unit_test_setup(test_refill_random_interleavings, reset),
 		cmocka_unit_test_setup(test_pool_overflow_refused, reset),
 		cmocka_unit_test_setup(test_complete, reset),
+		cmocka_unit_test_setup(test_recycle, reset),
 		cmocka_unit_test_setup(test_frame_room, reset),
 		cmocka_unit_test_setup(test_frames_add_up, reset),
 	};

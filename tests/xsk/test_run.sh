@@ -212,6 +212,9 @@ scen_exact() {
 	check_eq "exact: frames_accounted" "$(rj 'all(q["frames_accounted"] for q in d["queues"])')" True
 	check_eq "exact: no rx_dropped, rx_ring_full" \
 		"$(rj 'sum(q["rx_dropped"] + q["rx_ring_full"] for q in d["queues"])')" 0
+	# capture never sends: its socket has no TX ring for poll() to find empty
+	check_eq "exact: no TX ring, so tx_ring_empty_descs stays 0" \
+		"$(rj 'sum(q["tx_ring_empty_descs"] for q in d["queues"])')" 0
 	check "exact: pcap holds seq 0..$((n - 1)) once each, in order, payloads intact" \
 		"$PY" "$HERE/pcap_check.py" "$WORK/exact.pcap" --port $PORT --flow 1 --count $n
 	check_eq "exact: kernel socket got exactly $m" "$(jget "$LOUT" 'd["received"]')" $m
