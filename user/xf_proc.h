@@ -17,7 +17,7 @@
  *
  * A processor that never sends sets XF_PROC_NO_TX in flags: its socket then
  * has no TX ring (the kernel's TX statistics stay still), its verdicts are
- * not read, and each frame's buffer is queued for the fill ring as the
+ * neither read nor reset (it should not write them), and each frame's buffer is queued for the fill ring as the
  * frame is taken off the RX ring, handed to the kernel only once batch()
  * has returned.
  *

@@ -222,6 +222,39 @@ xf_ring_take(const struct xdp_desc *d, __u32 m, struct xf_frame *fr, __u8 *umem,
 	return bytes;
 }
 
+/*
+ * How many of @n verdicts say XF_V_TX; *@dirty tells whether any is not
+ * XF_V_DROP (the caller resets them).  Verdicts arrive XF_V_DROP (0), so
+ * a batch nobody sends from is all zero: look at it eight at a time, and
+ * count the bytes equal to XF_V_TX in a word without a branch per byte
+ * (t's zero bytes are those; the 0x7f trick marks exactly the zero bytes
+ * with their top bit, free of the borrows of the shorter has-zero test).
+ */
+static inline __u32 xf_count_tx(const __u8 *v, __u32 n, bool *dirty)
+{
+	const __u64 ones = 0x0101010101010101ULL, low7 = 0x7f7f7f7f7f7f7f7fULL;
+	__u32 ntx = 0, i = 0;
+	__u64 any = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		__u64 w, t, z;
+
+		memcpy(&w, v + i, 8);
+		if (!w)
+			continue;
+		any |= w;
+		t = w ^ (ones * XF_V_TX);
+		z = ~(((t & low7) + low7) | t | low7);
+		ntx += (__u32)(((z >> 7) * ones) >> 56);	/* sum of the 0/1 bytes */
+	}
+	for (; i < n; i++) {
+		any |= v[i];
+		ntx += v[i] == XF_V_TX;
+	}
+	*dirty = any != 0;	/* some verdict is not XF_V_DROP */
+	return ntx;
+}
+
 /* The invariant: every frame is in exactly one place. */
 static inline bool xf_frames_add_up(__u32 pool, __u32 fq_out, __u32 tx_out, __u32 in_proc,
 				    __u32 frames)

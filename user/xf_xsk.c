@@ -71,33 +71,6 @@ static void kick_tx(struct xf_queue *q)
 }
 
 /*
- * How many of @n verdicts say XF_V_TX.  Verdicts arrive XF_V_DROP (0), so
- * a batch nobody sends from is all zero: look at it eight at a time, and
- * count the bytes equal to XF_V_TX in a word without a branch per byte
- * (t's zero bytes are those; the 0x7f trick marks exactly the zero bytes
- * with their top bit, free of the borrows of the shorter has-zero test).
- */
-static __u32 count_tx(const __u8 *v, __u32 n)
-{
-	const __u64 ones = 0x0101010101010101ULL, low7 = 0x7f7f7f7f7f7f7f7fULL;
-	__u32 ntx = 0, i = 0;
-
-	for (; i + 8 <= n; i += 8) {
-		__u64 w, t, z;
-
-		memcpy(&w, v + i, 8);
-		if (!w)
-			continue;
-		t = w ^ (ones * XF_V_TX);
-		z = ~(((t & low7) + low7) | t | low7);
-		ntx += (__u32)(((z >> 7) * ones) >> 56);	/* sum of the 0/1 bytes */
-	}
-	for (; i < n; i++)
-		ntx += v[i] == XF_V_TX;
-	return ntx;
-}
-
-/*
  * The frames of a batch with some XF_V_TX verdicts: those onto the TX ring
  * (as many as it has room for: the rest are dropped and counted), every
  * other one compacted to the front of @addr for recycle().  Verdicts are
@@ -215,9 +188,17 @@ static unsigned int do_batch(struct xf_queue *q, struct xf_frame *fr, __u64 *add
 		xsk_ring_prod__submit(&q->fq, n);
 		q->fq_out += n;
 	} else {
+		bool dirty = false;
+
 		if (!(c->ops.flags & XF_PROC_NO_TX))
-			ntx = count_tx(v, n);
-		ndrop = ntx ? do_tx(q, fr, addr, v, n, ntx, &sent, &txb) : n;
+			ntx = xf_count_tx(v, n, &dirty);
+		if (ntx) {
+			ndrop = do_tx(q, fr, addr, v, n, ntx, &sent, &txb);
+		} else {
+			ndrop = n;
+			if (dirty)	/* values other than XF_V_TX: the next batch starts clean */
+				memset(v, XF_V_DROP, n);
+		}
 		recycle(q, addr, ndrop);
 	}
 	q->in_proc = 0;

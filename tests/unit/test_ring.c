@@ -390,6 +390,35 @@ static void test_frames_add_up(void **state)
 	assert_false(xf_frames_add_up(0xffffffffu, 65, 0, 0, 64));
 }
 
+/*
+ * xf_count_tx() against a byte-by-byte count: every length from 0 to 200
+ * (whole words and tails), verdicts drawn from DROP, TX and other values
+ * (which count as DROP but make the batch dirty), with a fixed seed.
+ */
+static void test_count_tx(void **state)
+{
+	static const __u8 vals[] = { XF_V_DROP, XF_V_DROP, XF_V_DROP, XF_V_TX, 2, 0x81, 0xff };
+	__u8 v[200];
+	unsigned int seed = 14;
+
+	for (__u32 n = 0; n <= sizeof(v); n++) {
+		for (int round = 0; round < 20; round++) {
+			__u32 want = 0;
+			bool dirty = false, want_dirty = false;
+
+			for (__u32 i = 0; i < n; i++) {
+				/* some rounds all DROP, some all TX, the rest mixed */
+				v[i] = round == 0 ? XF_V_DROP : round == 1 ? XF_V_TX :
+				       vals[rand_r(&seed) % sizeof(vals)];
+				want += v[i] == XF_V_TX;
+				want_dirty |= v[i] != XF_V_DROP;
+			}
+			assert_int_equal(xf_count_tx(v, n, &dirty), want);
+			assert_int_equal(dirty, want_dirty);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -401,6 +430,7 @@ int main(void)
 		cmocka_unit_test_setup(test_recycle, reset),
 		cmocka_unit_test_setup(test_frame_room, reset),
 		cmocka_unit_test_setup(test_frames_add_up, reset),
+		cmocka_unit_test_setup(test_count_tx, reset),
 	};
 
 	return cmocka_run_group_tests_name("ring", tests, NULL, NULL);
