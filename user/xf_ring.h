@@ -68,24 +68,39 @@ static inline __u32 xf_frame_room(__u64 addr, __u32 frame_size)
 }
 
 /*
- * Move free frames to the fill ring, as many as both the pool and the ring
- * have room for, in one reservation.  Returns the number moved.
+ * Reserve up to @n producer slots, as many as the ring has free, in one
+ * reservation; returns how many (0: none, *@idx untouched).
  *
  * xsk_prod_nb_free() returns every free slot it sees, which is more than it
  * was asked for whenever the kernel has consumed more in the meantime: the
- * count must be clamped to the pool, never taken as the number to pop.  The
- * reservation that follows cannot fail, as the kernel only ever frees slots.
+ * count must be clamped to @n, never taken as the number to write (the
+ * fill-ring crash of issue 11).  The reservation that follows cannot fail,
+ * as the kernel only ever frees slots.  Every fill-ring producer here goes
+ * through this.
  */
-static inline __u32 xf_ring_refill(struct xsk_ring_prod *fq, struct xf_pool *p)
+static inline __u32 xf_ring_reserve_upto(struct xsk_ring_prod *r, __u32 n, __u32 *idx)
 {
-	__u32 n = p->n, room, idx;
+	__u32 room;
 
 	if (!n)
 		return 0;
-	room = XF_RING_NB_FREE(fq, n);
+	room = XF_RING_NB_FREE(r, n);
 	if (room < n)
 		n = room;
-	if (!n || xsk_ring_prod__reserve(fq, n, &idx) != n)
+	if (!n || xsk_ring_prod__reserve(r, n, idx) != n)
+		return 0;
+	return n;
+}
+
+/*
+ * Move free frames to the fill ring, as many as both the pool and the ring
+ * have room for, in one reservation.  Returns the number moved.
+ */
+static inline __u32 xf_ring_refill(struct xsk_ring_prod *fq, struct xf_pool *p)
+{
+	__u32 idx, n = xf_ring_reserve_upto(fq, p->n, &idx);
+
+	if (!n)
 		return 0;
 	p->n -= n;
 	for (__u32 i = 0; i < n; i++)
@@ -112,22 +127,12 @@ static inline __u64 xf_base_mask(__u32 frame_size)
  * Returns the number put on the fill ring (the caller adds it to what the
  * kernel holds), or -1 when the pool has no room for one of the rest: the
  * counts are broken and the caller must stop.
- *
- * The room is clamped exactly as in xf_ring_refill(): xsk_prod_nb_free()
- * may report more than it was asked for.
  */
 static inline int xf_ring_recycle(struct xsk_ring_prod *fq, struct xf_pool *p,
 				  const __u64 *addr, __u32 n, __u64 base_mask)
 {
-	__u32 m = 0, idx, i;
+	__u32 idx = 0, i, m = xf_ring_reserve_upto(fq, n, &idx);
 
-	if (n) {
-		m = XF_RING_NB_FREE(fq, n);
-		if (m > n)
-			m = n;
-		if (m && xsk_ring_prod__reserve(fq, m, &idx) != m)
-			m = 0;
-	}
 	for (i = 0; i < m; i++)
 		*xsk_ring_prod__fill_addr(fq, idx + i) = addr[i] & base_mask;
 	if (m)
@@ -150,16 +155,12 @@ static inline int xf_ring_complete(struct xsk_ring_cons *cq, struct xsk_ring_pro
 				   struct xf_pool *p, __u32 *tx_out, __u64 base_mask,
 				   __u32 *filled)
 {
-	__u32 idx, fidx, m = 0, i, n = xsk_ring_cons__peek(cq, *tx_out, &idx);
+	__u32 idx, fidx = 0, m, i, n = xsk_ring_cons__peek(cq, *tx_out, &idx);
 
 	*filled = 0;
 	if (!n)
 		return 0;
-	m = XF_RING_NB_FREE(fq, n);
-	if (m > n)
-		m = n;
-	if (m && xsk_ring_prod__reserve(fq, m, &fidx) != m)
-		m = 0;
+	m = xf_ring_reserve_upto(fq, n, &fidx);
 	for (i = 0; i < m; i++)
 		*xsk_ring_prod__fill_addr(fq, fidx + i) =
 			*xsk_ring_cons__comp_addr(cq, idx + i) & base_mask;

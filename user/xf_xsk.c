@@ -80,15 +80,12 @@ static void kick_tx(struct xf_queue *q)
 static __u32 do_tx(struct xf_queue *q, const struct xf_frame *fr, __u64 *addr, __u8 *v,
 		   __u32 n, __u32 ntx, __u32 *sent, unsigned long long *txb)
 {
-	__u32 room, idx_tx = 0, ndrop = 0, t = 0;
+	__u32 idx_tx = 0, ndrop = 0, t = 0;
 	unsigned long long b = 0;
 
-	room = xsk_prod_nb_free(&q->tx, ntx);
-	if (room < ntx) {	/* make room; a still full ring drops the rest */
-		drain_completions(q);
-		room = xsk_prod_nb_free(&q->tx, ntx);
-	}
-	*sent = xsk_ring_prod__reserve(&q->tx, room < ntx ? room : ntx, &idx_tx);
+	if (xsk_prod_nb_free(&q->tx, ntx) < ntx)
+		drain_completions(q);	/* make room; a still full ring drops the rest */
+	*sent = xf_ring_reserve_upto(&q->tx, ntx, &idx_tx);
 	if (*sent == n) {	/* every frame goes out (l2fwd): no verdict to look at */
 		for (__u32 i = 0; i < n; i++) {
 			struct xdp_desc *d = xsk_ring_prod__tx_desc(&q->tx, idx_tx + i);
