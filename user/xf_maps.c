@@ -343,7 +343,7 @@ int xf_config_set(struct xf_maps *m, const struct xf_config *in)
 	cfg.default_action = in->default_action;
 	cfg.default_ifindex = in->default_ifindex;
 	cfg.error_action = in->error_action;
-	cfg.generation++;	/* cached verdicts may name the old default */
+	/* no generation bump: the cache holds rules, the defaults are read live */
 	if (bpf_map_update_elem(m->config, &zero, &cfg, BPF_ANY))
 		return -errno;
 	return 0;
