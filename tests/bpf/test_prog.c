@@ -2584,16 +2584,23 @@ static void test_cache_repeat_counts(void **state)
  * The stale-verdict cases: the same frame before and after one change of
  * each kind, with the first verdict in the cache when the change is made.
  */
-static void test_cache_stale_add(void **state)
+
+/* A UDP frame in F whose miss is cached: a hashed shape in use, no match. */
+static void cache_prime_miss(void)
 {
 	struct fdesc d = UDP(A4, 1000, B4, 53);
+
+	cache_pin();
+	add_rule("sport 80 action tx");
+	build(&F, &d);
+	expect_cached_run(&F, XDP_PASS, 0);
+}
+static void test_cache_stale_add(void **state)
+{
 	__u32 id;
 
 	(void)state;
-	cache_pin();
-	add_rule("sport 80 action tx");		/* a shape in use, the frame misses */
-	build(&F, &d);
-	expect_cached_run(&F, XDP_PASS, 0);
+	cache_prime_miss();
 	id = add_rule("sport 1000 action drop");
 	expect_cached_run(&F, XDP_DROP, id);
 	expect_rule_stats(id, 1, F.len);
@@ -2669,16 +2676,12 @@ static void test_cache_stale_load(void **state)
 {
 	static const char *const batch[] = { "proto tcp action tx",
 					     "dport 53 priority 5 action drop" };
-	struct fdesc d = UDP(A4, 1000, B4, 53);
 	__u32 ids[2];
 	char err[256];
 	long bad;
 
 	(void)state;
-	cache_pin();
-	add_rule("sport 80 action tx");
-	build(&F, &d);
-	expect_cached_run(&F, XDP_PASS, 0);
+	cache_prime_miss();
 	if (try_add(batch, 2, ids, &bad, err, sizeof(err)))
 		fail_msg("loading the batch failed: %s", err);
 	expect_cached_run(&F, XDP_DROP, ids[1]);
@@ -2686,13 +2689,8 @@ static void test_cache_stale_load(void **state)
 
 static void test_cache_stale_policy(void **state)
 {
-	struct fdesc d = UDP(A4, 1000, B4, 53);
-
 	(void)state;
-	cache_pin();
-	add_rule("sport 80 action tx");
-	build(&F, &d);
-	expect_cached_run(&F, XDP_PASS, 0);
+	cache_prime_miss();
 	set_policy(XF_ACT_DROP, XF_ACT_PASS, 0);
 	expect_cached_run(&F, XDP_DROP, 0);
 	expect_counter(E->m.action_stats, "action_stats", XF_ACT_DROP, "drop", 1, F.len);
@@ -2702,16 +2700,12 @@ static void test_cache_stale_policy(void **state)
 static void test_cache_failed_batch(void **state)
 {
 	static const char *const batch[] = { "dport 53 action drop", "dport 53 action tx" };
-	struct fdesc d = UDP(A4, 1000, B4, 53);
 	__u32 ids[2];
 	char err[256];
 	long bad;
 
 	(void)state;
-	cache_pin();
-	add_rule("sport 80 action tx");
-	build(&F, &d);
-	expect_cached_run(&F, XDP_PASS, 0);
+	cache_prime_miss();
 	assert_int_equal(try_add(batch, 2, ids, &bad, err, sizeof(err)), -EEXIST);
 	expect_cached_run(&F, XDP_PASS, 0);
 }
