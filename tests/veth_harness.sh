@@ -26,6 +26,8 @@
 #   stat_get EXPR   EXPR over d = `xdp-fwd stats b0 --json`
 #   xsk_pkts, nosock_pkts   the xsk action's and the xsk-no-socket event's packets
 #   wait_xsk N      until the program has counted N frames to the xsk action (10 s)
+#   wait_nosock N   until it has counted N xsk-no-socket events (10 s)
+#   wait_count GETTER N   either of those for any counter GETTER prints
 
 # Traps and callbacks look unreachable to shellcheck.
 # shellcheck disable=SC2317
@@ -36,15 +38,18 @@ stat_get() {
 xsk_pkts() { stat_get 'd["actions"]["xsk"]["packets"]'; }
 nosock_pkts() { stat_get 'd["events"]["xsk-no-socket"]["packets"]'; }
 
-wait_xsk() {
+# wait_count GETTER N: until the counter GETTER prints is N (10 s)
+wait_count() {
 	local _
 	for _ in $(seq 200); do
-		[ "$(xsk_pkts)" = "$1" ] && return 0
+		[ "$("$1")" = "$2" ] && return 0
 		sleep 0.05
 	done
-	echo "#   xsk action at $(xsk_pkts), want $1"
+	echo "#   $1 at $("$1"), want $2"
 	return 1
 }
+wait_xsk() { wait_count xsk_pkts "$1"; }
+wait_nosock() { wait_count nosock_pkts "$1"; }
 
 vh_cleanup() {
 	local ns p

@@ -134,15 +134,6 @@ wait_xsk_over() {
 	return 1
 }
 
-# wait_nosock N: until the xsk-no-socket event count is N (at most 5 s)
-wait_nosock() {
-	local _
-	for _ in $(seq 100); do
-		[ "$(nosock_pkts)" = "$1" ] && return 0
-		sleep 0.05
-	done
-	return 1
-}
 
 # rule_pkts PORT: packets of the rule matching dport PORT
 rule_pkts() {
