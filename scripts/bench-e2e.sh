@@ -229,27 +229,25 @@ add_case() {	# id, label, command...
 	CMD[$id]="$*"
 	CASES+=("$id")
 }
-XS_RX_MODES=("poll:-p" "spin:" "busy-poll:-B")
-XS_L2_MODES=("spin:" "poll:-p" "busy-poll:-B")
+# xdpsock's cases of one kind: add_xs_cases P KIND (rx|l2) MODE:FLAGS...
+add_xs_cases() {
+	local p=$1 kind=$2 m f mode
+	mode=$([ "$kind" = rx ] && echo rxdrop || echo l2fwd)
+	shift 2
+	[ -n "$XDPSOCK" ] || return 0
+	for m in "$@"; do
+		f=${m#*:}
+		add_case "$p:xs-$kind-${m%%:*}" "xdpsock $mode, ${m%%:*}${f:+ ($f)}" \
+			case_xdpsock "$p" "$mode" $f
+	done
+}
 for P in S T; do
 	add_case "$P:drop" "XDP_DROP" case_drop "$P"
 	[ "$P" = S ] && add_case "$P:kernel" "kernel UDP socket, recvmmsg" case_kernel
-	if [ -n "$XDPSOCK" ]; then
-		for m in "${XS_RX_MODES[@]}"; do
-			f=${m#*:}
-			add_case "$P:xs-rx-${m%%:*}" "xdpsock rxdrop, ${m%%:*}${f:+ ($f)}" \
-				case_xdpsock "$P" rxdrop $f
-		done
-	fi
+	add_xs_cases "$P" rx "poll:-p" "spin:" "busy-poll:-B"
 	add_case "$P:xf-rx" "xdp-fwd run rxdrop (default), rule proto udp dport $DPORT action xsk" \
 		case_xdpfwd "$P" rxdrop
-	if [ -n "$XDPSOCK" ]; then
-		for m in "${XS_L2_MODES[@]}"; do
-			f=${m#*:}
-			add_case "$P:xs-l2-${m%%:*}" "xdpsock l2fwd, ${m%%:*}${f:+ ($f)}" \
-				case_xdpsock "$P" l2fwd $f
-		done
-	fi
+	add_xs_cases "$P" l2 "spin:" "poll:-p" "busy-poll:-B"
 	add_case "$P:xf-l2" "xdp-fwd run l2fwd (default)" case_xdpfwd "$P" l2fwd
 done
 
