@@ -6,6 +6,8 @@
 # V=1 shows the full commands.
 
 PREFIX  ?= /usr/local
+LIBDIR  ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
 DESTDIR ?=
 BUILD   := build
 CLANG   ?= clang
@@ -25,10 +27,11 @@ PKGS     := libbpf libxdp libpcap
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lbpf -lxdp -lpcap)
 
+INCLUDES := -Icommon -Iheaders -Iheaders/xdpfwd
 BPF_CFLAGS := -g -O2 -target bpf -Wall -Werror $(ARCH_INC) -Icommon -Ibpf -Iheaders
 CFLAGS  ?= -O2 -g
 CFLAGS  += -Wall -Wextra -Wno-unused-parameter -std=gnu11 -D_GNU_SOURCE \
-	   -Icommon -Iuser -Iheaders -I$(BUILD) $(PKG_CFLAGS)
+	   $(INCLUDES) -I$(BUILD) $(PKG_CFLAGS)
 LDLIBS  += $(PKG_LIBS) -lelf -lz -lpthread
 
 BPF_SRCS := $(wildcard bpf/*.bpf.c)
@@ -36,23 +39,32 @@ BPF_OBJS := $(patsubst bpf/%.bpf.c,$(BUILD)/%.bpf.o,$(BPF_SRCS))
 SKELS    := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
 BPF_HDRS := $(wildcard bpf/*.h common/*.h headers/*.h)
 
-# Userspace library code shared by the tool, the tests and the benchmark.
-LIB_SRCS := $(filter-out user/main.c,$(wildcard user/*.c))
-LIB_OBJS := $(patsubst user/%.c,$(BUILD)/user/%.o,$(LIB_SRCS))
-USER_HDRS := $(wildcard user/*.h common/*.h headers/*.h)
+# libxdpfwd (lib/, public headers in headers/xdpfwd/), one set of PIC objects
+# for both the .a and the .so.  The .so exports only the public xf_* API
+# (lib/libxdpfwd.map); its soname changes with LIB_MAJOR.
+LIB_MAJOR   := 1
+LIB_VERSION := 1.0.0
+LIB_SRCS  := $(wildcard lib/*.c)
+LIB_OBJS  := $(patsubst lib/%.c,$(BUILD)/lib/%.o,$(LIB_SRCS))
+LIB_SO    := $(BUILD)/libxdpfwd.so.$(LIB_VERSION)
+PUB_HDRS  := $(wildcard headers/xdpfwd/*.h) common/xf_abi.h common/xf_parse.h headers/xf_compat.h
+USER_HDRS := $(wildcard lib/*.h cli/*.h) $(PUB_HDRS)
+# The tool: main.c and one file per command, on the public API only.
+CLI_SRCS  := $(wildcard cli/*.c)
+CLI_OBJS  := $(patsubst cli/%.c,$(BUILD)/cli/%.o,$(CLI_SRCS))
 
 .DELETE_ON_ERROR:
 .SECONDARY:
 .PHONY: all clean check deps test bench demo install uninstall help
 
-all: $(BUILD)/xdp-fwd $(BPF_OBJS)
+all: $(BUILD)/xdp-fwd $(BPF_OBJS) $(LIB_SO) $(BUILD)/libxdpfwd.pc $(BUILD)/cli-abi.ok
 
 help:
 	@echo 'targets: all (default), demo, check, bench, deps, install, uninstall, clean'
 	@echo 'vars:    V=1 (verbose), PREFIX=$(PREFIX), DESTDIR=, CLANG=$(CLANG)'
 
 $(BUILD):
-	$(Q)mkdir -p $(BUILD)/user $(BUILD)/tests
+	$(Q)mkdir -p $(BUILD)/lib $(BUILD)/cli $(BUILD)/tests
 
 $(BUILD)/%.tmp.o: bpf/%.bpf.c $(BPF_HDRS) | $(BUILD)
 	$(call msg,BPF,$@)
@@ -66,17 +78,44 @@ $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name $(subst -,_,$*) > $@
 
-$(BUILD)/user/%.o: user/%.c $(USER_HDRS) $(SKELS) | $(BUILD)
+$(BUILD)/lib/%.o: lib/%.c $(USER_HDRS) $(SKELS) | $(BUILD)
 	$(call msg,CC,$@)
-	$(Q)mkdir -p $(@D) && $(CC) $(CFLAGS) -c $< -o $@
+	$(Q)mkdir -p $(@D) && $(CC) $(CFLAGS) -fPIC -fvisibility=default -c $< -o $@
+
+$(BUILD)/cli/%.o: cli/%.c $(USER_HDRS) $(SKELS) | $(BUILD)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D) && $(CC) $(CFLAGS) -Icli -c $< -o $@
 
 $(BUILD)/libxdpfwd.a: $(LIB_OBJS)
 	$(call msg,AR,$@)
-	$(Q)$(AR) rcs $@ $^
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
-$(BUILD)/xdp-fwd: $(BUILD)/user/main.o $(BUILD)/libxdpfwd.a
+$(LIB_SO): $(LIB_OBJS) lib/libxdpfwd.map
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) -shared -Wl,-soname,libxdpfwd.so.$(LIB_MAJOR) \
+		-Wl,--version-script=lib/libxdpfwd.map -Wl,--no-undefined \
+		-o $@ $(LIB_OBJS) $(LDLIBS)
+	$(Q)ln -sf $(notdir $@) $(BUILD)/libxdpfwd.so.$(LIB_MAJOR)
+	$(Q)ln -sf $(notdir $@) $(BUILD)/libxdpfwd.so
+
+$(BUILD)/libxdpfwd.pc: lib/libxdpfwd.pc.in Makefile | $(BUILD)
+	$(call msg,GEN,$@)
+	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
+		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' -e 's|@VERSION@|$(LIB_VERSION)|g' $< > $@
+
+# The installed tool links the archive (no runtime dependency to go stale);
+# linking the same objects against the .so proves the tool uses nothing the
+# .so does not export, i.e. only the public API.
+$(BUILD)/xdp-fwd: $(CLI_OBJS) $(BUILD)/libxdpfwd.a
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/cli-abi.ok: $(CLI_OBJS) $(LIB_SO)
+	$(call msg,ABI,$@)
+	$(Q)$(CC) $(CFLAGS) -o $(BUILD)/xdp-fwd.shared $(CLI_OBJS) -L$(BUILD) -l:$(notdir $(LIB_SO)) $(LDLIBS)
+	$(Q)bad=$$(nm -D --defined-only $(LIB_SO) | awk '$$2 ~ /[TDBR]/ && $$3 !~ /^xf_/ {print $$3}'); \
+		if [ -n "$$bad" ]; then echo "libxdpfwd.so exports non-xf_ symbols: $$bad" >&2; exit 1; fi
+	$(Q)rm -f $(BUILD)/xdp-fwd.shared && touch $@
 
 include tests/tests.mk
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
  * xf_abi.h - what the XDP program and userspace both read: map keys and
- * values, actions, counters, limits.  Included by bpf/ and user/ alike, so it
+ * values, actions, counters, limits.  Included by bpf/ and lib/ alike, so it
  * uses only <linux/types.h> types and no libc.
  *
  * Rule matching is tuple-space search (see README, "How rules are matched"):
@@ -16,6 +16,7 @@
 #define XF_ABI_H
 
 #include <linux/types.h>
+#include "xf_compat.h"
 
 /* Limits.  Rules are numbered 1..max_rules (0 means "no rule"). */
 #define XF_MAX_SHAPES		16
@@ -250,9 +251,6 @@ _Static_assert(sizeof(enum xf_action) == 4, "enum xf_action is part of the ABI")
 /* Verdict names and their rule when traced (see the "trace" map). */
 #define XF_NO_RULE 0
 
-#ifndef __always_inline
-#define __always_inline inline __attribute__((always_inline))
-#endif
 
 /*
  * A word that may alias any object: the hashes below read structs as

@@ -22,9 +22,6 @@
 #include <linux/types.h>
 #include "xf_abi.h"
 
-#ifndef __always_inline
-#define __always_inline inline __attribute__((always_inline))
-#endif
 
 #ifdef __clang__
 #define XF_UNROLL _Pragma("unroll")

@@ -40,6 +40,20 @@
 #include "xf_rules.h"
 #include "xf_util.h"
 
+static int verbose;
+
+static void bench_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void bench_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("bench_prog: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
 #define MAX_RUNS	101
 #define MAX_ROWS	64
 #define WARMUP_REPEAT	1000
@@ -376,7 +390,7 @@ static int ref_fill(int fd)
 		};
 
 		if (bpf_map_update_elem(fd, &k, &one, BPF_ANY)) {
-			xf_err("cannot fill the reference program's map: %s", strerror(errno));
+			bench_err("cannot fill the reference program's map: %s", strerror(errno));
 			return -1;
 		}
 	}
@@ -425,7 +439,7 @@ static int cold_load(void)
 
 	cold_skel = xdp_fwd__open();
 	if (!cold_skel) {
-		xf_err("cannot open xdp-fwd: %s", strerror(errno));
+		bench_err("cannot open xdp-fwd: %s", strerror(errno));
 		return -1;
 	}
 	cold_skel->rodata->xf_vcache_off = 1;
@@ -437,13 +451,13 @@ static int cold_load(void)
 		twin = bpf_object__find_map_by_name(fwd_skel->obj, bpf_map__name(map));
 		err = twin ? bpf_map__reuse_fd(map, bpf_map__fd(twin)) : -ENOENT;
 		if (err) {
-			xf_err("cannot share map %s: %s", bpf_map__name(map), strerror(-err));
+			bench_err("cannot share map %s: %s", bpf_map__name(map), strerror(-err));
 			return -1;
 		}
 	}
 	err = xdp_fwd__load(cold_skel);
 	if (err) {
-		xf_err("cannot load xdp-fwd without the cache: %s", strerror(-err));
+		bench_err("cannot load xdp-fwd without the cache: %s", strerror(-err));
 		return -1;
 	}
 	cold_fd = bpf_program__fd(cold_skel->progs.xdp_fwd);
@@ -456,14 +470,14 @@ static int programs_load(void)
 
 	drop_skel = xdp_drop__open_and_load();
 	if (!drop_skel) {
-		xf_err("cannot load xdp_drop: %s", strerror(errno));
+		bench_err("cannot load xdp_drop: %s", strerror(errno));
 		return -1;
 	}
 	drop_fd = bpf_program__fd(drop_skel->progs.xdp_drop);
 
 	ref_skel = bench_ref__open_and_load();
 	if (!ref_skel) {
-		xf_err("cannot load the reference program: %s", strerror(errno));
+		bench_err("cannot load the reference program: %s", strerror(errno));
 		return -1;
 	}
 	ref_fd = bpf_program__fd(ref_skel->progs.xdp_ref);
@@ -480,7 +494,7 @@ static int programs_load(void)
 	specs = calloc(EXACT_RULES, sizeof(*specs));
 	ids = calloc(EXACT_RULES, sizeof(*ids));
 	if (!specs || !ids) {
-		xf_err("out of memory");
+		bench_err("out of memory");
 		return -1;
 	}
 	return 0;
@@ -520,12 +534,12 @@ static int state_enter(const struct state *st)
 	if (state_eq(&cur, st))
 		return 0;
 	if (xf_rules_flush(&fwd_maps, NULL)) {
-		xf_err("cannot flush the rules");
+		bench_err("cannot flush the rules");
 		return -1;
 	}
 	nids = 0;
 	if (xf_config_set(&fwd_maps, &cfg)) {
-		xf_err("cannot set the default action");
+		bench_err("cannot set the default action");
 		return -1;
 	}
 	if (st->rs != RS_NONE) {
@@ -540,7 +554,7 @@ static int state_enter(const struct state *st)
 			n = gen_shapes(specs, st->kind, st->action);
 		}
 		if (xf_rules_add(&fwd_maps, specs, n, ids, &bad, err, sizeof(err))) {
-			xf_err("cannot add the benchmark rules (rule %ld): %s", bad, err);
+			bench_err("cannot add the benchmark rules (rule %ld): %s", bad, err);
 			return -1;
 		}
 		nids = n;
@@ -732,13 +746,13 @@ static int run_once(const struct row *r, __u32 repeat, __u32 *duration, double *
 	if (bpf_prog_test_run_opts(r->prog == PROG_DROP ? drop_fd :
 				   r->prog == PROG_REF ? ref_fd :
 				   r->prog == PROG_COLD ? cold_fd : fwd_fd, &tr)) {
-		xf_err("%s, %s, %s: test_run failed: %s", r->config, frame_names[r->kind],
+		bench_err("%s, %s, %s: test_run failed: %s", r->config, frame_names[r->kind],
 		       r->kase, strerror(errno));
 		return -1;
 	}
 	*wall = (now_ns() - t0) / repeat;
 	if (tr.retval != r->expect) {
-		xf_err("%s, %s, %s: verdict %u, expected %u", r->config,
+		bench_err("%s, %s, %s: verdict %u, expected %u", r->config,
 		       frame_names[r->kind], r->kase, tr.retval, r->expect);
 		return -1;
 	}
@@ -796,7 +810,7 @@ static int verify_ref(const struct row *r)
 	for (int i = 0; i < ncpu; i++)
 		after += v[i];
 	if (after - before != WARMUP_REPEAT) {
-		xf_err("%s: the reference counter moved by %llu, expected %u", r->config,
+		bench_err("%s: the reference counter moved by %llu, expected %u", r->config,
 		       (unsigned long long)(after - before), WARMUP_REPEAT);
 		goto out;
 	}
@@ -832,17 +846,17 @@ static int verify_row(const struct row *r)
 	if (run_once(r, WARMUP_REPEAT, &d, &w))
 		return -1;
 	if (parse_errors() != parsed0) {
-		xf_err("%s, %s: the frame did not parse cleanly", r->config,
+		bench_err("%s, %s: the frame did not parse cleanly", r->config,
 		       frame_names[r->kind]);
 		return -1;
 	}
 	if (hit_id && count(fwd_maps.rule_stats, hit_id) - hit0 != WARMUP_REPEAT) {
-		xf_err("%s, %s, %s: rule %u was not hit", r->config, frame_names[r->kind],
+		bench_err("%s, %s, %s: rule %u was not hit", r->config, frame_names[r->kind],
 		       r->kase, hit_id);
 		return -1;
 	}
 	if (rule_hits() - all0 != (hit_id ? WARMUP_REPEAT : 0)) {
-		xf_err("%s, %s, %s: the frame hit another rule", r->config,
+		bench_err("%s, %s, %s: the frame hit another rule", r->config,
 		       frame_names[r->kind], r->kase);
 		return -1;
 	}
@@ -1079,7 +1093,7 @@ static void print_report(const struct machine *mi, __u32 repeat, int runs, bool 
  * verifier log at warning level. */
 static int print_libbpf(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
-	if (!xf_verbose)
+	if (!verbose)
 		return 0;
 	return vfprintf(stderr, fmt, ap);
 }
@@ -1132,19 +1146,19 @@ int main(int argc, char **argv)
 		switch (c) {
 		case 'r':
 			if (xf_parse_u32(optarg, 1, UINT32_MAX, &repeat)) {
-				xf_err("bad --repeat '%s'", optarg);
+				bench_err("bad --repeat '%s'", optarg);
 				return 2;
 			}
 			break;
 		case 'n':
 			if (xf_parse_u32(optarg, 1, MAX_RUNS, &runs)) {
-				xf_err("bad --runs '%s' (1..%d)", optarg, MAX_RUNS);
+				bench_err("bad --runs '%s' (1..%d)", optarg, MAX_RUNS);
 				return 2;
 			}
 			break;
 		case 'c':
 			if (xf_parse_u32(optarg, 0, CPU_SETSIZE - 1, &cpu)) {
-				xf_err("bad --cpu '%s'", optarg);
+				bench_err("bad --cpu '%s'", optarg);
 				return 2;
 			}
 			break;
@@ -1158,7 +1172,7 @@ int main(int argc, char **argv)
 			md = true;
 			break;
 		case 'v':
-			xf_verbose = 1;
+			verbose = 1;
 			break;
 		case 'h':
 			usage(stdout);
@@ -1177,7 +1191,7 @@ int main(int argc, char **argv)
 	CPU_ZERO(&set);
 	CPU_SET(cpu, &set);
 	if (sched_setaffinity(0, sizeof(set), &set)) {
-		xf_err("cannot pin to CPU %u: %s", cpu, strerror(errno));
+		bench_err("cannot pin to CPU %u: %s", cpu, strerror(errno));
 		return 2;
 	}
 	machine_info(&mi);

@@ -693,7 +693,7 @@ RULES.append(
 # Our side
 
 
-# What `xdp-fwd parse` may skip (user/cmd_parse.c): frames under 14 bytes and
+# What `xdp-fwd parse` may skip (cli/cmd_parse.c): frames under 14 bytes and
 # frames over test_run's limit for an xdp.frags program, the linear part of
 # a page (less 256 bytes of headroom and 320 of skb_shared_info) plus 17
 # fragment pages.

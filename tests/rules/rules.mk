@@ -2,7 +2,7 @@
 # findings abort the run: compiled without recovery, and halt_on_error for
 # the runtime, so undefined behaviour fails the suite instead of printing a
 # line in a passing run.
-RULES_TEST_SRCS := tests/rules/test_rules.c user/xf_rules.c user/xf_util.c
+RULES_TEST_SRCS := tests/rules/test_rules.c lib/xf_rules.c lib/xf_util.c lib/xf_log.c
 
 $(BUILD)/tests/test_rules: $(RULES_TEST_SRCS) $(USER_HDRS)
 	$(call msg,CC,$@)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * Unit tests of the rule codec (user/xf_rules.c): words -> spec -> words,
+ * Unit tests of the rule codec (lib/xf_rules.c): words -> spec -> words,
  * shapes and keys, and every kind of bad input named in the message.
  */
 #include <stdarg.h>

@@ -2,7 +2,7 @@
 # and the tool under valgrind.  Included by tests/tests.mk.
 #   make sanitize
 #
-# $(BUILD)/asan/ is a build of its own: every user/*.c compiled with
+# $(BUILD)/asan/ is a build of its own: every lib/*.c and cli/*.c compiled with
 # -fsanitize=address,undefined against the skeleton headers of the normal
 # build ($(BUILD)/*.skel.h), linked to $(BUILD)/asan/xdp-fwd; the normal
 # $(BUILD)/xdp-fwd is left as it is.  tests/sanitize/cli.sh then runs the CLI
@@ -14,8 +14,8 @@
 
 SAN_DIR        := $(BUILD)/asan
 SAN_FLAGS      := -fsanitize=address,undefined -fno-omit-frame-pointer -O1 -g
-SAN_USER_OBJS   = $(patsubst user/%.c,$(SAN_DIR)/user/%.o,$(wildcard user/*.c))
-SAN_RULES_SRCS := $(or $(RULES_TEST_SRCS),tests/rules/test_rules.c user/xf_rules.c user/xf_util.c)
+SAN_USER_OBJS   = $(patsubst %.c,$(SAN_DIR)/%.o,$(LIB_SRCS) $(CLI_SRCS))
+SAN_RULES_SRCS := $(or $(RULES_TEST_SRCS),tests/rules/test_rules.c lib/xf_rules.c lib/xf_util.c lib/xf_log.c)
 SAN_PCAPS      := $(shell d=$$(git rev-parse --show-toplevel 2>/dev/null) && \
 		    echo "$$d/../shared/pcaps" || echo ../shared/pcaps)
 SAN_ENV        := ASAN_OPTIONS=detect_leaks=1:halt_on_error=1 \
@@ -26,9 +26,9 @@ SAN_ENV        := ASAN_OPTIONS=detect_leaks=1:halt_on_error=1 \
 sanitize-deps:
 	$(Q)scripts/install-deps.sh
 
-$(SAN_DIR)/user/%.o: user/%.c $(USER_HDRS) $(SKELS) | sanitize-deps
+$(SAN_DIR)/%.o: %.c $(USER_HDRS) $(SKELS) | sanitize-deps
 	$(call msg,ASAN-CC,$@)
-	$(Q)mkdir -p $(@D) && $(CC) $(CFLAGS) $(SAN_FLAGS) -c $< -o $@
+	$(Q)mkdir -p $(@D) && $(CC) $(CFLAGS) -Icli $(SAN_FLAGS) -c $< -o $@
 
 $(SAN_DIR)/xdp-fwd: $(SAN_USER_OBJS)
 	$(call msg,ASAN-LD,$@)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * test_ring.c - the consumer's frame bookkeeping (user/xf_ring.h) against
+ * test_ring.c - the consumer's frame bookkeeping (headers/xdpfwd/xf_ring.h) against
  * a model of the kernel's side of the fill and completion rings.
  *
  * libxdp's ring helpers are inline and touch nothing but the ring's memory,

@@ -19,9 +19,9 @@ unit-parser: $(BUILD)/tests/test_parser
 
 TEST_RUNS += unit-parser
 
-# The consumer's ring bookkeeping (user/xf_ring.h, header-only) against a
+# The consumer's ring bookkeeping (headers/xdpfwd/xf_ring.h, header-only) against a
 # model of the kernel's side of the rings.
-$(BUILD)/tests/test_ring: tests/unit/test_ring.c user/xf_ring.h user/xf_proc.h
+$(BUILD)/tests/test_ring: tests/unit/test_ring.c headers/xdpfwd/xf_ring.h headers/xdpfwd/xf_proc.h
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D) && $(CC) $(TEST_CFLAGS) $(UNIT_SAN_CFLAGS) -o $@ $< $(CMOCKA_LIBS)
 

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "xf_cmds.h"
+#include "cli.h"
 #include "xf_maps.h"
 #include "xf_util.h"
 
@@ -30,7 +30,7 @@ int do_policy(int argc, char **argv)
 	struct xf_maps m;
 	int i, a, ret;
 
-	if (xf_wants_help(argc, argv)) {
+	if (cli_wants_help(argc, argv)) {
 		policy_usage(stdout);
 		return XF_EXIT_OK;
 	}
@@ -48,19 +48,19 @@ int do_policy(int argc, char **argv)
 		} else if (!strcmp(argv[i], "default") && !set_default && i + 1 < argc) {
 			a = xf_action_parse(argv[++i]);
 			if (a < 0) {
-				xf_err("unknown action '%s' (pass, drop, tx, xsk, fwd, redirect DEV)",
+				cli_err("unknown action '%s' (pass, drop, tx, xsk, fwd, redirect DEV)",
 				       argv[i]);
 				return XF_EXIT_USAGE;
 			}
 			cfg.default_action = a;
 			if (a == XF_ACT_REDIRECT) {
 				if (i + 1 >= argc) {
-					xf_err("'redirect' needs a device");
+					cli_err("'redirect' needs a device");
 					return XF_EXIT_USAGE;
 				}
 				cfg.default_ifindex = if_nametoindex(argv[++i]);
 				if (!cfg.default_ifindex) {
-					xf_err("no such device '%s' for redirect", argv[i]);
+					cli_err("no such device '%s' for redirect", argv[i]);
 					return XF_EXIT_FAIL;
 				}
 			}
@@ -68,13 +68,13 @@ int do_policy(int argc, char **argv)
 		} else if (!strcmp(argv[i], "errors") && !set_errors && i + 1 < argc) {
 			a = xf_action_parse(argv[++i]);
 			if (a != XF_ACT_PASS && a != XF_ACT_DROP) {
-				xf_err("bad parse-error policy '%s' (pass or drop)", argv[i]);
+				cli_err("bad parse-error policy '%s' (pass or drop)", argv[i]);
 				return XF_EXIT_USAGE;
 			}
 			cfg.error_action = a;
 			set_errors = change = true;
 		} else {
-			xf_err("unexpected '%s' (default ACTION, errors pass|drop, --json)", argv[i]);
+			cli_err("unexpected '%s' (default ACTION, errors pass|drop, --json)", argv[i]);
 			return XF_EXIT_USAGE;
 		}
 	}
@@ -97,7 +97,7 @@ int do_policy(int argc, char **argv)
 	}
 	xf_maps_close(&m);
 	if (ret) {
-		xf_err("cannot %s the policy of %s: %s", change ? "set" : "read", ifname,
+		cli_err("cannot %s the policy of %s: %s", change ? "set" : "read", ifname,
 		       strerror(-ret));
 		return XF_EXIT_FAIL;
 	}
@@ -127,8 +127,8 @@ int do_port(int argc, char **argv)
 	unsigned int idx;
 	int ret = 0;
 
-	if (xf_wants_help(argc, argv) || argc < 3) {
-		FILE *f = argc < 3 && !xf_wants_help(argc, argv) ? stderr : stdout;
+	if (cli_wants_help(argc, argv) || argc < 3) {
+		FILE *f = argc < 3 && !cli_wants_help(argc, argv) ? stderr : stdout;
 
 		fprintf(f, "usage: xdp-fwd port add IFACE DEV\n"
 			   "       xdp-fwd port del IFACE DEV\n"
@@ -144,7 +144,7 @@ int do_port(int argc, char **argv)
 		__u32 key, next, *pk = NULL;
 
 		if (argc != 3) {
-			xf_err("usage: xdp-fwd port list IFACE");
+			cli_err("usage: xdp-fwd port list IFACE");
 			return XF_EXIT_USAGE;
 		}
 		if (xf_maps_open_pinned(argv[2], &m))
@@ -160,16 +160,16 @@ int do_port(int argc, char **argv)
 		return XF_EXIT_OK;
 	}
 	if (strcmp(argv[1], "add") && strcmp(argv[1], "del")) {
-		xf_err("unknown port command '%s' (add, del, list)", argv[1]);
+		cli_err("unknown port command '%s' (add, del, list)", argv[1]);
 		return XF_EXIT_USAGE;
 	}
 	if (argc != 4) {
-		xf_err("usage: xdp-fwd port add|del IFACE DEV");
+		cli_err("usage: xdp-fwd port add|del IFACE DEV");
 		return XF_EXIT_USAGE;
 	}
 	idx = if_nametoindex(argv[3]);
 	if (!idx) {
-		xf_err("no such device '%s'", argv[3]);
+		cli_err("no such device '%s'", argv[3]);
 		return XF_EXIT_FAIL;
 	}
 	if (xf_maps_open_pinned(argv[2], &m) || xf_maps_lock(&m))
@@ -177,7 +177,7 @@ int do_port(int argc, char **argv)
 	ret = argv[1][0] == 'a' ? xf_port_add(&m, idx) : xf_port_del(&m, idx);
 	xf_maps_close(&m);
 	if (ret) {
-		xf_err("cannot %s port %s: %s", argv[1], argv[3],
+		cli_err("cannot %s port %s: %s", argv[1], argv[3],
 		       ret == -ENOENT ? "not in the port list" : strerror(-ret));
 		return XF_EXIT_FAIL;
 	}

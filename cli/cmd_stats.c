@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "xf_cmds.h"
+#include "cli.h"
 #include "xf_maps.h"
 #include "xf_util.h"
 
@@ -174,7 +174,7 @@ static int print_prometheus(const char *ifname, struct xf_maps *m, const struct 
 	char id[16];
 
 	if (xf_table_read(m, &t)) {
-		xf_err("cannot read the rules of %s", ifname);
+		cli_err("cannot read the rules of %s", ifname);
 		return -1;
 	}
 	ids = calloc(t.n ? t.n : 1, sizeof(*ids));
@@ -183,7 +183,7 @@ static int print_prometheus(const char *ifname, struct xf_maps *m, const struct 
 		free(ids);
 		free(hits);
 		xf_table_free(&t);
-		xf_err("out of memory");
+		cli_err("out of memory");
 		return -1;
 	}
 	for (size_t i = 0; i < t.n; i++)
@@ -191,7 +191,7 @@ static int print_prometheus(const char *ifname, struct xf_maps *m, const struct 
 	qsort(ids, t.n, sizeof(*ids), rule_id_cmp);
 	for (size_t i = 0; i < t.n; i++)
 		if (xf_counter_sum(m->rule_stats, ids[i], &hits[i])) {
-			xf_err("cannot read the counters of rule %u on %s", ids[i], ifname);
+			cli_err("cannot read the counters of rule %u on %s", ids[i], ifname);
 			free(ids);
 			free(hits);
 			xf_table_free(&t);
@@ -260,13 +260,13 @@ int do_stats(int argc, char **argv)
 		switch (c) {
 		case 'i':
 			if (xf_parse_double(optarg, 0.1, 3600, &interval)) {
-				xf_err("bad --interval '%s' (0.1..3600 seconds)", optarg);
+				cli_err("bad --interval '%s' (0.1..3600 seconds)", optarg);
 				return XF_EXIT_USAGE;
 			}
 			break;
 		case 'c':
 			if (xf_parse_u32(optarg, 1, 0xffffffff, &count)) {
-				xf_err("bad --count '%s'", optarg);
+				cli_err("bad --count '%s'", optarg);
 				return XF_EXIT_USAGE;
 			}
 			break;
@@ -293,22 +293,22 @@ int do_stats(int argc, char **argv)
 		}
 	}
 	if (argc - optind != 1) {
-		xf_err("usage: xdp-fwd stats IFACE [--interval S] [--count N] [--json] or --prometheus");
+		cli_err("usage: xdp-fwd stats IFACE [--interval S] [--count N] [--json] or --prometheus");
 		return XF_EXIT_USAGE;
 	}
 	if (prometheus && (json || interval)) {
-		xf_err("--prometheus excludes %s: it prints the totals once",
+		cli_err("--prometheus excludes %s: it prints the totals once",
 		       json ? "--json" : "--interval");
 		return XF_EXIT_USAGE;
 	}
 	if (count && !interval) {
-		xf_err("--count needs --interval");
+		cli_err("--count needs --interval");
 		return XF_EXIT_USAGE;
 	}
 	if (xf_maps_open_pinned(argv[optind], &m))
 		return XF_EXIT_FAIL;
 	if (snap_read(&m, &a)) {
-		xf_err("cannot read the counters of %s", argv[optind]);
+		cli_err("cannot read the counters of %s", argv[optind]);
 		xf_maps_close(&m);
 		return XF_EXIT_FAIL;
 	}
@@ -330,7 +330,7 @@ int do_stats(int argc, char **argv)
 		if (stop)
 			break;
 		if (snap_read(&m, &b)) {
-			xf_err("cannot read the counters of %s (unloaded?)", argv[optind]);
+			cli_err("cannot read the counters of %s (unloaded?)", argv[optind]);
 			xf_maps_close(&m);
 			return XF_EXIT_FAIL;
 		}

@@ -9,7 +9,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include "xf_cmds.h"
+#include "cli.h"
 #include "xf_features.h"
 #include "xf_loader.h"
 #include "xf_maps.h"
@@ -51,7 +51,7 @@ int do_load(int argc, char **argv)
 			else if (!strcmp(optarg, "skb") || !strcmp(optarg, "generic"))
 				o.mode = XF_MODE_SKB;
 			else {
-				xf_err("unknown mode '%s' (native or skb)", optarg);
+				cli_err("unknown mode '%s' (native or skb)", optarg);
 				return XF_EXIT_USAGE;
 			}
 			break;
@@ -60,7 +60,7 @@ int do_load(int argc, char **argv)
 			break;
 		case 'r':
 			if (xf_parse_u32(optarg, 1, XF_MAX_RULES_LIMIT, &o.max_rules)) {
-				xf_err("bad --max-rules '%s' (1..%u)", optarg, XF_MAX_RULES_LIMIT);
+				cli_err("bad --max-rules '%s' (1..%u)", optarg, XF_MAX_RULES_LIMIT);
 				return XF_EXIT_USAGE;
 			}
 			break;
@@ -73,7 +73,7 @@ int do_load(int argc, char **argv)
 		}
 	}
 	if (argc - optind != 1) {
-		xf_err(argc - optind ? "unexpected argument '%s'" : "load needs an interface%s",
+		cli_err(argc - optind ? "unexpected argument '%s'" : "load needs an interface%s",
 		       argc - optind ? argv[optind + 1] : "");
 		load_usage(stderr);
 		return XF_EXIT_USAGE;
@@ -91,14 +91,14 @@ int do_load(int argc, char **argv)
 
 int do_unload(int argc, char **argv)
 {
-	if (xf_wants_help(argc, argv)) {
+	if (cli_wants_help(argc, argv)) {
 		printf("usage: xdp-fwd unload IFACE\n\n"
 		       "Detach xdp-fwd's program from IFACE (only if it is still xdp-fwd's)\n"
 		       "and remove its pins.  Works also when IFACE no longer exists.\n");
 		return XF_EXIT_OK;
 	}
 	if (argc != 2) {
-		xf_err("usage: xdp-fwd unload IFACE");
+		cli_err("usage: xdp-fwd unload IFACE");
 		return XF_EXIT_USAGE;
 	}
 	if (xf_unload(argv[1]))
@@ -264,11 +264,11 @@ static void not_loaded(const char *ifname)
 	FILE *f = xf_consumer_open(ifname, &c);
 
 	if (!f) {
-		xf_err("xdp-fwd is not loaded on %s", ifname);
+		cli_err("xdp-fwd is not loaded on %s", ifname);
 		return;
 	}
 	fclose(f);
-	xf_err("xdp-fwd is not loaded on %s; an 'xdp-fwd run' (pid %d) waits there for it (%s)",
+	cli_err("xdp-fwd is not loaded on %s; an 'xdp-fwd run' (pid %d) waits there for it (%s)",
 	       ifname, c.pid, c.waiting ? c.reason : "running");
 }
 
@@ -306,7 +306,7 @@ int do_status(int argc, char **argv)
 		}
 	}
 	if (argc - optind > 1) {
-		xf_err("unexpected argument '%s'", argv[optind + 1]);
+		cli_err("unexpected argument '%s'", argv[optind + 1]);
 		return XF_EXIT_USAGE;
 	}
 	jw_init(&w, stdout);
@@ -314,12 +314,12 @@ int do_status(int argc, char **argv)
 		char dir[PATH_MAX];
 
 		if (xf_pin_dir(argv[optind], dir, sizeof(dir))) {
-			xf_err("invalid interface name '%s'", argv[optind]);
+			cli_err("invalid interface name '%s'", argv[optind]);
 			return XF_EXIT_USAGE;
 		}
 		if (access(dir, F_OK)) {
 			if (errno == EACCES)
-				xf_err("cannot look at %s: %s (xdp-fwd needs root)", dir,
+				cli_err("cannot look at %s: %s (xdp-fwd needs root)", dir,
 				       strerror(errno));
 			else
 				not_loaded(argv[optind]);
@@ -345,7 +345,7 @@ int do_status(int argc, char **argv)
 	if (d)
 		closedir(d);
 	if (!d && errno == EACCES) {
-		xf_err("cannot look at %s: %s (xdp-fwd needs root)", XF_PIN_ROOT, strerror(errno));
+		cli_err("cannot look at %s: %s (xdp-fwd needs root)", XF_PIN_ROOT, strerror(errno));
 		return XF_EXIT_FAIL;
 	}
 	if (!n && !json)

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * xdp-fwd - XDP fast path and AF_XDP consumer.  main() only dispatches;
- * each command lives in user/cmd_<name>.c.
+ * each command lives in cli/cmd_<name>.c.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -10,7 +10,7 @@
 #include <bpf/libbpf.h>
 #include <xdp/libxdp.h>
 
-#include "xf_cmds.h"
+#include "cli.h"
 #include "xf_util.h"
 
 static const struct {
@@ -48,19 +48,19 @@ static void usage(FILE *f)
 /* libbpf's and libxdp's own messages only with -v; failures are explained by us. */
 static int print_libxdp(enum libxdp_print_level level, const char *fmt, va_list ap)
 {
-	if (!xf_verbose)
+	if (!cli_verbose)
 		return 0;
 	return vfprintf(stderr, fmt, ap);
 }
 
 static int print_libbpf(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
-	if (!xf_verbose)
+	if (!cli_verbose)
 		return 0;
 	return vfprintf(stderr, fmt, ap);
 }
 
-bool xf_wants_help(int argc, char **argv)
+bool cli_wants_help(int argc, char **argv)
 {
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--"))
@@ -77,12 +77,12 @@ int main(int argc, char **argv)
 
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (!strcmp(argv[i], "-v") || !strcmp(argv[i], "--verbose")) {
-			xf_verbose = 1;
+			cli_verbose = 1;
 		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
 			usage(stdout);
 			return XF_EXIT_OK;
 		} else {
-			xf_err("unknown option '%s'", argv[i]);
+			cli_err("unknown option '%s'", argv[i]);
 			usage(stderr);
 			return XF_EXIT_USAGE;
 		}
@@ -96,7 +96,7 @@ int main(int argc, char **argv)
 	for (size_t c = 0; c < ARRAY_SIZE(cmds); c++)
 		if (!strcmp(argv[i], cmds[c].name))
 			return cmds[c].fn(argc - i, argv + i);
-	xf_err("unknown command '%s'", argv[i]);
+	cli_err("unknown command '%s'", argv[i]);
 	usage(stderr);
 	return XF_EXIT_USAGE;
 }

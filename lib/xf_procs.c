@@ -12,6 +12,7 @@
 #include <pcap/dlt.h>
 #include <pcap/pcap.h>
 
+#include "xf_internal.h"
 #include "xf_proc.h"
 #include "xf_util.h"
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
-/* xf_util.h - small helpers shared by every command: messages, numbers, JSON. */
+/* xf_util.h - numbers, names, interfaces, a clock, and what a running consumer publishes. */
 #ifndef XF_UTIL_H
 #define XF_UTIL_H
 
@@ -7,14 +7,9 @@
 #include <stdio.h>
 #include <linux/types.h>
 
+#ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
-extern int xf_verbose;
-
-/* "xdp-fwd: <message>" on stderr. */
-void xf_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void xf_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void xf_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+#endif
 
 /* Parse an unsigned decimal in [min, max]; -EINVAL/-ERANGE on bad input. */
 int xf_parse_u32(const char *s, __u32 min, __u32 max, __u32 *out);
@@ -32,24 +27,6 @@ const char *xf_action_name(__u32 action);
 const char *xf_perr_name(__u32 err);
 const char *xf_event_name(__u32 ev);
 int xf_action_parse(const char *s);	/* -1 when unknown */
-
-/* Minimal streaming JSON writer (one object or line at a time). */
-struct jw {
-	FILE *f;
-	int depth;
-	bool first[16];
-};
-void jw_init(struct jw *w, FILE *f);
-void jw_obj_open(struct jw *w, const char *key);	/* key NULL in arrays/top */
-void jw_obj_close(struct jw *w);
-void jw_arr_open(struct jw *w, const char *key);
-void jw_arr_close(struct jw *w);
-void jw_str(struct jw *w, const char *key, const char *val);	/* val NULL -> null */
-void jw_u64(struct jw *w, const char *key, unsigned long long val);
-void jw_i64(struct jw *w, const char *key, long long val);
-void jw_dbl(struct jw *w, const char *key, double val);
-void jw_bool(struct jw *w, const char *key, bool val);
-void jw_null(struct jw *w, const char *key);
 
 /*
  * Where a running `xdp-fwd run` publishes its per-queue counters for

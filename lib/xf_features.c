@@ -17,6 +17,8 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "xf_compat.h"
+#include "xf_internal.h"
 #include "xf_features.h"
 
 #define NL_BUF_SIZE			65536	/* a whole genetlink reply */

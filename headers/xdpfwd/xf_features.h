@@ -11,17 +11,9 @@
 #include <linux/types.h>
 
 /*
- * The netdev family's ABI (include/uapi/linux/netdev.h, Linux 6.3+).  Debian
- * 12's linux-libc-dev (6.1) has no such header: the values are fixed by the
- * kernel's ABI, so they are spelled out here.
+ * The bits of xf_xdp_features.flags: the kernel's NETDEV_XDP_ACT_* of
+ * include/uapi/linux/netdev.h (Linux 6.3+), which Debian 12's headers lack.
  */
-#define XF_NETDEV_FAMILY_NAME		"netdev"
-#define XF_NETDEV_FAMILY_VERSION	1
-#define XF_NETDEV_CMD_DEV_GET		1
-#define XF_NETDEV_A_DEV_IFINDEX		1
-#define XF_NETDEV_A_DEV_XDP_FEATURES	3	/* u64 bitmask of NETDEV_XDP_ACT_* */
-#define XF_NETDEV_A_DEV_XDP_ZC_MAX_SEGS	4	/* u32, Linux 6.6+ */
-
 #define XF_NETDEV_XDP_ACT_BASIC		(1ULL << 0)
 #define XF_NETDEV_XDP_ACT_REDIRECT	(1ULL << 1)
 #define XF_NETDEV_XDP_ACT_NDO_XMIT	(1ULL << 2)

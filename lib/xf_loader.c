@@ -12,14 +12,13 @@
 #include <bpf/libbpf.h>
 
 #include "xdp_fwd.skel.h"
+#include "xf_compat.h"
+#include "xf_internal.h"
 #include "xf_features.h"
 #include "xf_loader.h"
 #include "xf_maps.h"
 #include "xf_util.h"
 
-#ifndef BPF_FS_MAGIC
-#define BPF_FS_MAGIC 0xcafe4a11
-#endif
 #define BPFFS "/sys/fs/bpf"
 
 int xf_skel_load(const struct xf_load_opts *o, struct xdp_fwd **out)
@@ -44,7 +43,7 @@ int xf_skel_load(const struct xf_load_opts *o, struct xdp_fwd **out)
 	err = xdp_fwd__load(skel);
 	if (err) {
 		xf_err("cannot load the BPF program: %s%s", strerror(-err),
-		       xf_verbose ? "" : " (run with -v for the verifier's log)");
+		       " (libbpf prints the verifier's log at its debug level)");
 		xdp_fwd__destroy(skel);
 		return err;
 	}

@@ -13,6 +13,7 @@
 #include <bpf/libbpf.h>
 
 #include "xdp_fwd.skel.h"
+#include "xf_internal.h"
 #include "xf_maps.h"
 #include "xf_util.h"
 

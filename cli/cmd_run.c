@@ -17,7 +17,7 @@
 
 #include <bpf/bpf.h>
 
-#include "xf_cmds.h"
+#include "cli.h"
 #include "xf_loader.h"
 #include "xf_maps.h"
 #include "xf_util.h"
@@ -167,7 +167,7 @@ static int claim_interface(struct runner *rr)
 			f = xf_consumer_open(ifname, &c);
 			if (f)
 				fclose(f);
-			xf_err("%s already has a consumer in this network namespace (xdp-fwd run, "
+			cli_err("%s already has a consumer in this network namespace (xdp-fwd run, "
 			       "pid %d): one run per interface; give that one every queue it "
 			       "should serve (--queues)", ifname, f ? c.pid : 0);
 			rr->stats_path[0] = '\0';
@@ -181,7 +181,7 @@ static int claim_interface(struct runner *rr)
 		close(fd);
 	}
 unseen:
-	xf_warn("cannot keep the consumer's state in %s (%s): status will not see this run",
+	cli_warn("cannot keep the consumer's state in %s (%s): status will not see this run",
 		XF_RUN_DIR, strerror(errno));
 	rr->stats_path[0] = '\0';
 	return 0;
@@ -622,10 +622,10 @@ static unsigned int plan_queues(struct runner *rr)
 	rr->cfg.nq = nq;
 	if (strcmp(miss, rr->missing)) {
 		if (miss[0] && rr->all)
-			xf_warn("%s has %u queues; --mode capture was set up for %u: queues %s "
+			cli_warn("%s has %u queues; --mode capture was set up for %u: queues %s "
 				"get no socket", rr->cfg.ifname, rr->nq_dev, rr->cap_nq, miss);
 		else if (miss[0])
-			xf_warn("%s: queues %s of --queues do not exist (it has %u)%s",
+			cli_warn("%s: queues %s of --queues do not exist (it has %u)%s",
 				rr->cfg.ifname, miss, rr->nq_dev, nq ? "; binding the others" : "");
 		snprintf(rr->missing, sizeof(rr->missing), "%s", miss);
 	}
@@ -707,7 +707,7 @@ static int reload_own(struct runner *rr)
 		return -1;
 	}
 	rr->own_id = xf_pinned_prog_id(rr->cfg.ifname);
-	xf_warn("%s: loaded xdp-fwd again (run had loaded it; its rules are gone with it)",
+	cli_warn("%s: loaded xdp-fwd again (run had loaded it; its rules are gone with it)",
 		rr->cfg.ifname);
 	return 0;
 }
@@ -725,7 +725,7 @@ static const char *not_ready(struct runner *rr)
 	if (!idx)
 		return fault_names[FAULT_GONE];
 	if (idx != rr->cfg.ifindex) {
-		xf_warn("%s is back, ifindex %d (was %d)", rr->cfg.ifname, idx, rr->cfg.ifindex);
+		cli_warn("%s is back, ifindex %d (was %d)", rr->cfg.ifname, idx, rr->cfg.ifindex);
 		rr->cfg.ifindex = idx;
 	}
 	if (link_state(rr->cfg.ifname, idx) <= 0)
@@ -740,7 +740,7 @@ static const char *not_ready(struct runner *rr)
 	if (ai.prog_id != pinned)
 		return fault_names[FAULT_PROG_REPLACED];
 	if (rr->loaded_here && pinned != rr->own_id) {
-		xf_warn("%s: xdp-fwd was loaded again by someone else; run leaves it attached "
+		cli_warn("%s: xdp-fwd was loaded again by someone else; run leaves it attached "
 			"at exit", rr->cfg.ifname);
 		rr->loaded_here = false;
 	}
@@ -772,12 +772,12 @@ static void on_fault(struct runner *rr, enum fault f, unsigned int qi, double no
 	if (f == FAULT_SOCKET) {
 		struct xf_queue *q = &rr->run.q[qi];
 
-		xf_err("%s queue %u: %s (%s)%s", rr->cfg.ifname, q->queue, fault_text[f],
+		cli_err("%s queue %u: %s (%s)%s", rr->cfg.ifname, q->queue, fault_text[f],
 		       strerror(-q->err), rr->no_reconnect ? "" : "; closing the sockets, "
 		       "will re-bind");
 		rr->qt[q->queue].socket_errors++;
 	} else {
-		xf_err("%s: %s%s", rr->cfg.ifname, fault_text[f], rr->no_reconnect ||
+		cli_err("%s: %s%s", rr->cfg.ifname, fault_text[f], rr->no_reconnect ||
 		       (f == FAULT_GONE && !rr->wait_iface) ? "" :
 		       "; closing the sockets, will re-bind");
 	}
@@ -801,7 +801,7 @@ static void try_rebind(struct runner *rr, double now)
 	why = not_ready(rr);
 	if (why) {
 		if (strcmp(why, rr->why)) {
-			xf_warn("%s: waiting: %s", rr->cfg.ifname, why_text(why));
+			cli_warn("%s: waiting: %s", rr->cfg.ifname, why_text(why));
 			rr->why = why;
 			publish(rr);
 		}
@@ -811,7 +811,7 @@ static void try_rebind(struct runner *rr, double now)
 		rr->backoff = rr->backoff * 2 < RECONNECT_MAX_S ? rr->backoff * 2 : RECONNECT_MAX_S;
 		rr->next_try = now + rr->backoff;
 		if (strcmp(rr->why, "bind-failed"))
-			xf_warn("%s: the re-bind failed; retrying, at most every %.0f s",
+			cli_warn("%s: the re-bind failed; retrying, at most every %.0f s",
 				rr->cfg.ifname, RECONNECT_MAX_S);
 		rr->why = "bind-failed";
 		publish(rr);
@@ -819,7 +819,7 @@ static void try_rebind(struct runner *rr, double now)
 	}
 	rr->reconnects++;
 	rr->bound_at = now;
-	xf_warn("%s: re-bound %u queue%s (reconnect %llu)", rr->cfg.ifname, rr->cfg.nq,
+	cli_warn("%s: re-bound %u queue%s (reconnect %llu)", rr->cfg.ifname, rr->cfg.nq,
 		rr->cfg.nq == 1 ? "" : "s", rr->reconnects);
 	publish(rr);
 }
@@ -838,14 +838,14 @@ static int open_program(struct runner *rr)
 
 	xf_pin_dir(ifname, dir, sizeof(dir));
 	if (access(dir, F_OK) && errno == EACCES) {
-		xf_err("cannot look at %s: %s (xdp-fwd needs root)", dir, strerror(errno));
+		cli_err("cannot look at %s: %s (xdp-fwd needs root)", dir, strerror(errno));
 		return -1;
 	}
 	if (access(dir, F_OK)) {
 		struct xf_load_opts lo = { .mode = XF_MODE_NATIVE };
 
 		if (xf_query(rr->cfg.ifindex, &ai) == 0 && ai.prog_id) {
-			xf_err("%s has another XDP program (id %u); load xdp-fwd first", ifname,
+			cli_err("%s has another XDP program (id %u); load xdp-fwd first", ifname,
 			       ai.prog_id);
 			return -1;
 		}
@@ -853,13 +853,13 @@ static int open_program(struct runner *rr)
 			return -1;
 		rr->loaded_here = true;
 		rr->own_id = xf_pinned_prog_id(ifname);
-		xf_warn("loaded xdp-fwd on %s for this run; no rule steers frames to the "
+		cli_warn("loaded xdp-fwd on %s for this run; no rule steers frames to the "
 			"consumer yet: add one with 'xdp-fwd rule add %s ... action xsk'",
 			ifname, ifname);
 	}
 	rr->prog_id = xf_pinned_prog_id(ifname);
 	if (xf_query(rr->cfg.ifindex, &ai) || !ai.prog_id || ai.prog_id != rr->prog_id) {
-		xf_err("xdp-fwd's program is not attached to %s (see 'xdp-fwd status %s')",
+		cli_err("xdp-fwd's program is not attached to %s (see 'xdp-fwd status %s')",
 		       ifname, ifname);
 		return -1;
 	}
@@ -877,18 +877,18 @@ static int parse_queues(struct runner *rr, const char *queues)
 		return -1;
 	}
 	if (xf_parse_list(queues, qv, XF_MAX_QUEUES, XF_MAX_QUEUES, &n)) {
-		xf_err("bad --queues '%s' (e.g. 0,2-3 or all)", queues);
+		cli_err("bad --queues '%s' (e.g. 0,2-3 or all)", queues);
 		return XF_EXIT_USAGE;
 	}
 	for (unsigned int i = 0; i < n; i++) {
 		if ((unsigned int)qv[i] >= nqdev) {
-			xf_err("queue %d does not exist on %s (it has %u)", qv[i], rr->cfg.ifname,
+			cli_err("queue %d does not exist on %s (it has %u)", qv[i], rr->cfg.ifname,
 			       nqdev);
 			return XF_EXIT_USAGE;
 		}
 		for (unsigned int j = 0; j < i; j++)
 			if (qv[j] == qv[i]) {
-				xf_err("queue %d listed twice", qv[i]);
+				cli_err("queue %d listed twice", qv[i]);
 				return XF_EXIT_USAGE;
 			}
 		rr->want[i] = qv[i];
@@ -938,7 +938,7 @@ static int run_loop(struct runner *rr, double duration, __u32 count, double t0)
 			if (f != FAULT_NONE) {
 				on_fault(rr, f, qi, now);
 				if (rr->no_reconnect || (f == FAULT_GONE && !rr->wait_iface)) {
-					xf_err("%s: stopping%s", rr->cfg.ifname, rr->no_reconnect ?
+					cli_err("%s: stopping%s", rr->cfg.ifname, rr->no_reconnect ?
 					       " (--no-reconnect)" : " (no --wait-for-interface)");
 					return XF_EXIT_FAIL;
 				}
@@ -996,7 +996,7 @@ int do_run(int argc, char **argv)
 	int c, ret = XF_EXIT_USAGE;
 
 	if (!rr) {
-		xf_err("out of memory");
+		cli_err("out of memory");
 		return XF_EXIT_FAIL;
 	}
 	rr->lock_fd = -1;
@@ -1023,39 +1023,39 @@ int do_run(int argc, char **argv)
 		case 'Q': rr->quiet = true; break;
 		case 'b':
 			if (xf_parse_u32(optarg, 1, 4096, &cfg->batch)) {
-				xf_err("bad --batch '%s' (1..4096)", optarg);
+				cli_err("bad --batch '%s' (1..4096)", optarg);
 				goto out_free;
 			}
 			break;
 		case 'F':
 			if (xf_parse_u32(optarg, 64, 1 << 20, &cfg->frames)) {
-				xf_err("bad --frames '%s' (64..1048576)", optarg);
+				cli_err("bad --frames '%s' (64..1048576)", optarg);
 				goto out_free;
 			}
 			break;
 		case 'r':
 			if (xf_parse_u32(optarg, 64, 1 << 16, &v) || !pow2(v)) {
-				xf_err("bad --ring-size '%s' (a power of 2, 64..65536)", optarg);
+				cli_err("bad --ring-size '%s' (a power of 2, 64..65536)", optarg);
 				goto out_free;
 			}
 			cfg->ring_size = v;
 			break;
 		case 's':
 			if (xf_parse_u32(optarg, 2048, 4096, &v) || (v != 2048 && v != 4096)) {
-				xf_err("bad --frame-size '%s' (2048 or 4096)", optarg);
+				cli_err("bad --frame-size '%s' (2048 or 4096)", optarg);
 				goto out_free;
 			}
 			cfg->frame_size = v;
 			break;
 		case 'd':
 			if (xf_parse_double(optarg, 0.1, 1e7, &duration)) {
-				xf_err("bad --duration '%s' (seconds)", optarg);
+				cli_err("bad --duration '%s' (seconds)", optarg);
 				goto out_free;
 			}
 			break;
 		case 'n':
 			if (xf_parse_u32(optarg, 1, 0xffffffff, &count)) {
-				xf_err("bad --count '%s'", optarg);
+				cli_err("bad --count '%s'", optarg);
 				goto out_free;
 			}
 			break;
@@ -1069,33 +1069,33 @@ int do_run(int argc, char **argv)
 		}
 	}
 	if (argc - optind != 1) {
-		xf_err("run needs exactly one interface");
+		cli_err("run needs exactly one interface");
 		goto out_free;
 	}
 	cfg->ifname = argv[optind];
 	if (cfg->force_zc && cfg->force_copy) {
-		xf_err("--zero-copy and --copy exclude each other");
+		cli_err("--zero-copy and --copy exclude each other");
 		goto out_free;
 	}
 	if (rr->no_reconnect && rr->wait_iface) {
-		xf_err("--no-reconnect and --wait-for-interface exclude each other");
+		cli_err("--no-reconnect and --wait-for-interface exclude each other");
 		goto out_free;
 	}
 	if (strcmp(mode, "rxdrop") && strcmp(mode, "l2fwd") && strcmp(mode, "capture")) {
-		xf_err("unknown mode '%s' (rxdrop, l2fwd or capture)", mode);
+		cli_err("unknown mode '%s' (rxdrop, l2fwd or capture)", mode);
 		goto out_free;
 	}
 	if (!strcmp(mode, "capture") != !!write_path) {
-		xf_err(write_path ? "--write needs --mode capture" : "--mode capture needs --write FILE");
+		cli_err(write_path ? "--write needs --mode capture" : "--mode capture needs --write FILE");
 		goto out_free;
 	}
 	if (cfg->frames < cfg->ring_size) {
-		xf_err("--frames %u is smaller than --ring-size %u: the fill ring could not be kept "
+		cli_err("--frames %u is smaller than --ring-size %u: the fill ring could not be kept "
 		       "stocked", cfg->frames, cfg->ring_size);
 		goto out_free;
 	}
 	if (cfg->batch > cfg->ring_size) {
-		xf_err("--batch %u is larger than --ring-size %u", cfg->batch, cfg->ring_size);
+		cli_err("--batch %u is larger than --ring-size %u", cfg->batch, cfg->ring_size);
 		goto out_free;
 	}
 	ret = XF_EXIT_FAIL;
@@ -1111,7 +1111,7 @@ int do_run(int argc, char **argv)
 		long ncpu = sysconf(_SC_NPROCESSORS_CONF);
 
 		if (xf_parse_list(cpus, cfg->cpus, XF_MAX_QUEUES, ncpu > 0 ? ncpu : 1, &cfg->ncpus)) {
-			xf_err("bad --cpus '%s' (CPUs 0..%ld, e.g. 1 or 0-1)", cpus, ncpu - 1);
+			cli_err("bad --cpus '%s' (CPUs 0..%ld, e.g. 1 or 0-1)", cpus, ncpu - 1);
 			ret = XF_EXIT_USAGE;
 			goto out_free;
 		}
@@ -1164,7 +1164,7 @@ int do_run(int argc, char **argv)
 	summary(rr, secs, json, written, missed, write_path != NULL);
 	for (unsigned int i = 0; i < rr->norder; i++)
 		if (!rr->qt[rr->order[i]].accounted) {
-			xf_err("queue %u: UMEM frames unaccounted for (a bug)", rr->order[i]);
+			cli_err("queue %u: UMEM frames unaccounted for (a bug)", rr->order[i]);
 			ret = XF_EXIT_FAIL;
 		}
 out:

@@ -21,7 +21,7 @@
 #include <bpf/libbpf.h>
 
 #include "xdp_fwd.skel.h"
-#include "xf_cmds.h"
+#include "cli.h"
 #include "xf_loader.h"
 #include "xf_maps.h"
 #include "xf_parse.h"
@@ -204,7 +204,7 @@ int do_parse(int argc, char **argv)
 		case 'd':
 			a = xf_action_parse(optarg);
 			if (a < 0 || a == XF_ACT_REDIRECT) {
-				xf_err("bad --default '%s' (pass, drop, tx, xsk or fwd)", optarg);
+				cli_err("bad --default '%s' (pass, drop, tx, xsk or fwd)", optarg);
 				return XF_EXIT_USAGE;
 			}
 			cfg.default_action = a;
@@ -212,7 +212,7 @@ int do_parse(int argc, char **argv)
 		case 'e':
 			a = xf_action_parse(optarg);
 			if (a != XF_ACT_PASS && a != XF_ACT_DROP) {
-				xf_err("bad --errors '%s' (pass or drop)", optarg);
+				cli_err("bad --errors '%s' (pass or drop)", optarg);
 				return XF_EXIT_USAGE;
 			}
 			cfg.error_action = a;
@@ -229,20 +229,20 @@ int do_parse(int argc, char **argv)
 		}
 	}
 	if (argc - optind != 1) {
-		xf_err("parse needs exactly one capture file");
+		cli_err("parse needs exactly one capture file");
 		return XF_EXIT_USAGE;
 	}
 	if (rules_path && xf_rule_file_read(rules_path, &rf, err, sizeof(err))) {
-		xf_err("%s", err);
+		cli_err("%s", err);
 		return XF_EXIT_USAGE;
 	}
 	pc = pcap_open_offline(argv[optind], errbuf);
 	if (!pc) {
-		xf_err("cannot read capture %s: %s", argv[optind], errbuf);
+		cli_err("cannot read capture %s: %s", argv[optind], errbuf);
 		goto out_rules;
 	}
 	if (pcap_datalink(pc) != DLT_EN10MB) {
-		xf_err("capture %s is not Ethernet (link type %s)", argv[optind],
+		cli_err("capture %s is not Ethernet (link type %s)", argv[optind],
 		       pcap_datalink_val_to_name(pcap_datalink(pc)) ?: "unknown");
 		goto out_pcap;
 	}
@@ -251,7 +251,7 @@ int do_parse(int argc, char **argv)
 	if (xf_skel_load(&lo, &skel) || xf_maps_from_skel(skel, &m))
 		goto out_pcap;
 	if (xf_config_set(&m, &cfg)) {
-		xf_err("cannot set the policy");
+		cli_err("cannot set the policy");
 		goto out_pcap;
 	}
 	if (rf.n) {
@@ -260,9 +260,9 @@ int do_parse(int argc, char **argv)
 
 		if (!ids || xf_rules_add(&m, rf.specs, rf.n, ids, &bad, err, sizeof(err))) {
 			if (ids && bad >= 0)
-				xf_err("%s:%zu: %s", rules_path, rf.lines[bad], err);
+				cli_err("%s:%zu: %s", rules_path, rf.lines[bad], err);
 			else
-				xf_err("%s", ids ? err : "out of memory");
+				cli_err("%s", ids ? err : "out of memory");
 			free(ids);
 			goto out_pcap;
 		}
@@ -288,7 +288,7 @@ int do_parse(int argc, char **argv)
 		if (pos >= 0 && (next = ftell(pcap_file(pc))) >= 0) {
 			if (next - pos - PCAP_REC_HDR > (long)hdr->caplen) {
 				fflush(stdout);
-				xf_warn("frame %lu: the record holds %ld bytes, more than the capture's snaplen %d; read as %u",
+				cli_warn("frame %lu: the record holds %ld bytes, more than the capture's snaplen %d; read as %u",
 					frame, next - pos - PCAP_REC_HDR, pcap_snapshot(pc),
 					hdr->caplen);
 				clipped++;
@@ -314,7 +314,7 @@ int do_parse(int argc, char **argv)
 
 			if ((long)hdr->caplen <= run_max) {
 				fflush(stdout);
-				xf_err("frame %lu (%u bytes): test_run failed: %s", frame,
+				cli_err("frame %lu (%u bytes): test_run failed: %s", frame,
 				       hdr->caplen, strerror(e));
 				goto out_pcap;
 			}
@@ -325,7 +325,7 @@ int do_parse(int argc, char **argv)
 			continue;
 		}
 		if (bpf_map_lookup_elem(m.trace, &zero, &t) || t.seq == seq) {
-			xf_err("frame %lu: the program left no trace (retval %u)", frame, tr.retval);
+			cli_err("frame %lu: the program left no trace (retval %u)", frame, tr.retval);
 			goto out_pcap;
 		}
 		if (tr.retval == XDP_ABORTED) {
@@ -339,12 +339,12 @@ int do_parse(int argc, char **argv)
 	}
 	fflush(stdout);
 	if (c == PCAP_ERROR) {
-		xf_err("capture %s is cut short or corrupt after %lu packets: %s", argv[optind],
+		cli_err("capture %s is cut short or corrupt after %lu packets: %s", argv[optind],
 		       frame, pcap_geterr(pc));
 		goto out_pcap;
 	}
 	if (clipped)
-		xf_warn("%lu of %lu records were longer than the snaplen and read clipped",
+		cli_warn("%lu of %lu records were longer than the snaplen and read clipped",
 			clipped, frame);
 	if (!json) {
 		printf("%lu packets:", frame);

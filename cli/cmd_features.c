@@ -17,7 +17,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "xf_cmds.h"
+#include "cli.h"
 #include "xf_features.h"
 #include "xf_util.h"
 
@@ -217,9 +217,9 @@ int do_features(int argc, char **argv)
 	}
 	if (argc - optind != 1) {
 		if (argc - optind > 1)
-			xf_err("unexpected argument '%s'", argv[optind + 1]);
+			cli_err("unexpected argument '%s'", argv[optind + 1]);
 		else
-			xf_err("features needs an interface");
+			cli_err("features needs an interface");
 		features_usage(stderr);
 		return XF_EXIT_USAGE;
 	}

@@ -11,16 +11,12 @@
 
 #include <bpf/bpf.h>
 
+#include "xf_compat.h"
+#include "xf_internal.h"
 #include "xf_util.h"
 #include "xf_features.h"
 #include "xf_xsk.h"
 
-#ifndef SO_PREFER_BUSY_POLL
-#define SO_PREFER_BUSY_POLL 69
-#endif
-#ifndef SO_BUSY_POLL_BUDGET
-#define SO_BUSY_POLL_BUDGET 70
-#endif
 #define XF_BIND_RETRY_MS 2000	/* EBUSY: the previous socket's teardown is async */
 
 /* A frame back to the free pool; a full pool means the counts are broken. */

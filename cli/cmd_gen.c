@@ -25,7 +25,7 @@
 #include <bpf/libbpf.h>
 
 #include "xdp_gen.skel.h"
-#include "xf_cmds.h"
+#include "cli.h"
 #include "xf_parse.h"
 #include "xf_rules.h"
 #include "xf_util.h"
@@ -348,21 +348,21 @@ int do_gen(int argc, char **argv)
 		case 'Q': quiet = true; break;
 		case 's':
 			if (xf_parse_u32(optarg, 14, 2048, &s.size)) {
-				xf_err("bad --size '%s' (bytes)", optarg);
+				cli_err("bad --size '%s' (bytes)", optarg);
 				goto out;
 			}
 			break;
 		case 1:
 		case 2:
 			if (parse_mac(optarg, c == 1 ? s.smac : s.dmac)) {
-				xf_err("bad MAC address '%s'", optarg);
+				cli_err("bad MAC address '%s'", optarg);
 				goto out;
 			}
 			have_smac |= c == 1;
 			break;
 		case 3:
 			if (xf_parse_u32(optarg, 1, 4094, &v)) {
-				xf_err("bad --vlan '%s' (1..4094)", optarg);
+				cli_err("bad --vlan '%s' (1..4094)", optarg);
 				goto out;
 			}
 			s.vlan = v;
@@ -371,26 +371,26 @@ int do_gen(int argc, char **argv)
 		case 'P':
 			if (parse_range(optarg, c == 'p' ? &s.sport_min : &s.dport_min,
 					c == 'p' ? &s.sport_max : &s.dport_max)) {
-				xf_err("bad port range '%s' (A or A-B, 0..65535)", optarg);
+				cli_err("bad port range '%s' (A or A-B, 0..65535)", optarg);
 				goto out;
 			}
 			break;
 		case 'n':
 			if (xf_parse_u32(optarg, 1, 0xffffffff, &v)) {
-				xf_err("bad --count '%s'", optarg);
+				cli_err("bad --count '%s'", optarg);
 				goto out;
 			}
 			count = v;
 			break;
 		case 'r':
 			if (xf_parse_double(optarg, 1, 1e9, &g->rate)) {
-				xf_err("bad --rate '%s' (frames per second)", optarg);
+				cli_err("bad --rate '%s' (frames per second)", optarg);
 				goto out;
 			}
 			break;
 		case 'd':
 			if (xf_parse_double(optarg, 0.01, 1e7, &g->duration)) {
-				xf_err("bad --duration '%s' (seconds)", optarg);
+				cli_err("bad --duration '%s' (seconds)", optarg);
 				goto out;
 			}
 			break;
@@ -404,7 +404,7 @@ int do_gen(int argc, char **argv)
 		}
 	}
 	if (argc - optind != 1) {
-		xf_err("gen needs exactly one interface");
+		cli_err("gen needs exactly one interface");
 		goto out;
 	}
 	{
@@ -416,7 +416,7 @@ int do_gen(int argc, char **argv)
 			const char *a = addr[i] ? addr[i] : (s.family == XF_L3_IPV4 ? def4[i] : def6[i]);
 
 			if (inet_pton(s.family == XF_L3_IPV4 ? AF_INET : AF_INET6, a, out[i]) != 1) {
-				xf_err("bad %s address '%s' for %s", i ? "destination" : "source", a,
+				cli_err("bad %s address '%s' for %s", i ? "destination" : "source", a,
 				       s.family == XF_L3_IPV4 ? "IPv4 (use --ipv6 for IPv6)" : "IPv6");
 				goto out;
 			}
@@ -428,7 +428,7 @@ int do_gen(int argc, char **argv)
 		unsigned int n;
 
 		if (xf_parse_list(cpus, list, ARRAY_SIZE(list), ncpu > 0 ? ncpu : 1, &n)) {
-			xf_err("bad --cpus '%s' (CPUs 0..%ld, e.g. 0 or 0-1)", cpus, ncpu - 1);
+			cli_err("bad --cpus '%s' (CPUs 0..%ld, e.g. 0 or 0-1)", cpus, ncpu - 1);
 			goto out;
 		}
 		for (unsigned int i = 0; i < n; i++)
@@ -450,13 +450,13 @@ int do_gen(int argc, char **argv)
 			close(fd);
 	}
 	if (build_frame(&s, g, &l4_off, &csum_off, &seq_off, err, sizeof(err))) {
-		xf_err("%s", err);
+		cli_err("%s", err);
 		ret = XF_EXIT_USAGE;
 		goto out;
 	}
 	skel = xdp_gen__open();
 	if (!skel) {
-		xf_err("cannot open the generator's BPF object");
+		cli_err("cannot open the generator's BPF object");
 		goto out;
 	}
 	skel->rodata->l4_off = l4_off;
@@ -468,7 +468,7 @@ int do_gen(int argc, char **argv)
 	skel->rodata->dport_count = s.dport_max - s.dport_min + 1;
 	c = xdp_gen__load(skel);
 	if (c) {
-		xf_err("cannot load the generator's BPF program: %s%s", strerror(-c),
+		cli_err("cannot load the generator's BPF program: %s%s", strerror(-c),
 		       c == -EPERM ? " (it needs root: CAP_BPF and CAP_NET_ADMIN)" :
 		       " (run with -v for details)");
 		goto out;
@@ -531,7 +531,7 @@ int do_gen(int argc, char **argv)
 	if (atomic_load(&g->err)) {
 		int e = -atomic_load(&g->err);
 
-		xf_err("sending on %s failed: %s%s", argv[optind], strerror(e),
+		cli_err("sending on %s failed: %s%s", argv[optind], strerror(e),
 		       e == EINVAL ? " (is the interface up, and its veth peer up?)" : "");
 	} else {
 		ret = XF_EXIT_OK;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "xf_internal.h"
 #include "xf_rules.h"
 #include "xf_util.h"
 

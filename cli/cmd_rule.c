@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "xf_cmds.h"
+#include "cli.h"
 #include "xf_maps.h"
 #include "xf_rules.h"
 #include "xf_util.h"
@@ -61,15 +61,15 @@ static int rule_add(int argc, char **argv)
 	int ret;
 
 	if (argc < 2) {
-		xf_err("usage: xdp-fwd rule add IFACE " RULE_WORDS);
+		cli_err("usage: xdp-fwd rule add IFACE " RULE_WORDS);
 		return XF_EXIT_USAGE;
 	}
 	if (xf_rule_parse(argc - 1, argv + 1, &spec, err, sizeof(err))) {
-		xf_err("%s", err);
+		cli_err("%s", err);
 		return XF_EXIT_USAGE;
 	}
 	if (xf_rule_resolve(&spec, err, sizeof(err))) {
-		xf_err("%s", err);
+		cli_err("%s", err);
 		return XF_EXIT_FAIL;
 	}
 	if (open_rw(argv[0], &m))
@@ -77,7 +77,7 @@ static int rule_add(int argc, char **argv)
 	ret = xf_rules_add(&m, &spec, 1, &id, NULL, err, sizeof(err));
 	xf_maps_close(&m);
 	if (ret) {
-		xf_err("%s", err);
+		cli_err("%s", err);
 		return XF_EXIT_FAIL;
 	}
 	printf("%u\n", id);
@@ -92,16 +92,16 @@ static int rule_del(int argc, char **argv)
 	int ret;
 
 	if (argc > 2) {
-		xf_err("unexpected '%s' after the rule id (usage: xdp-fwd rule del IFACE ID)",
+		cli_err("unexpected '%s' after the rule id (usage: xdp-fwd rule del IFACE ID)",
 		       argv[2]);
 		return XF_EXIT_USAGE;
 	}
 	if (argc != 2) {
-		xf_err("usage: xdp-fwd rule del IFACE ID");
+		cli_err("usage: xdp-fwd rule del IFACE ID");
 		return XF_EXIT_USAGE;
 	}
 	if (xf_parse_u32(argv[1], 1, XF_MAX_RULES_LIMIT, &id)) {
-		xf_err("bad rule id '%s'", argv[1]);
+		cli_err("bad rule id '%s'", argv[1]);
 		return XF_EXIT_USAGE;
 	}
 	if (open_rw(argv[0], &m))
@@ -109,7 +109,7 @@ static int rule_del(int argc, char **argv)
 	ret = xf_rule_del(&m, id, err, sizeof(err));
 	xf_maps_close(&m);
 	if (ret) {
-		xf_err("%s on %s", err, argv[0]);
+		cli_err("%s on %s", err, argv[0]);
 		return XF_EXIT_FAIL;
 	}
 	return XF_EXIT_OK;
@@ -145,12 +145,12 @@ static int rule_list(int argc, char **argv)
 		else if (!ifname)
 			ifname = argv[i];
 		else {
-			xf_err("unexpected argument '%s'", argv[i]);
+			cli_err("unexpected argument '%s'", argv[i]);
 			return XF_EXIT_USAGE;
 		}
 	}
 	if (!ifname) {
-		xf_err("usage: xdp-fwd rule list IFACE [--json]");
+		cli_err("usage: xdp-fwd rule list IFACE [--json]");
 		return XF_EXIT_USAGE;
 	}
 	/* the writers' lock: a snapshot taken between a writer's steps can
@@ -160,7 +160,7 @@ static int rule_list(int argc, char **argv)
 		return XF_EXIT_FAIL;
 	}
 	if (xf_table_read(&m, &t)) {
-		xf_err("cannot read the rules of %s", ifname);
+		cli_err("cannot read the rules of %s", ifname);
 		xf_maps_close(&m);
 		return XF_EXIT_FAIL;
 	}
@@ -241,12 +241,12 @@ static int rule_flush(int argc, char **argv)
 	int ret;
 
 	if (argc > 1) {
-		xf_err("unexpected '%s' after the interface (usage: xdp-fwd rule flush IFACE)",
+		cli_err("unexpected '%s' after the interface (usage: xdp-fwd rule flush IFACE)",
 		       argv[1]);
 		return XF_EXIT_USAGE;
 	}
 	if (argc != 1) {
-		xf_err("usage: xdp-fwd rule flush IFACE");
+		cli_err("usage: xdp-fwd rule flush IFACE");
 		return XF_EXIT_USAGE;
 	}
 	if (open_rw(argv[0], &m))
@@ -254,7 +254,7 @@ static int rule_flush(int argc, char **argv)
 	ret = xf_rules_flush(&m, &n);
 	xf_maps_close(&m);
 	if (ret) {
-		xf_err("cannot flush the rules of %s: %s", argv[0], strerror(-ret));
+		cli_err("cannot flush the rules of %s: %s", argv[0], strerror(-ret));
 		return XF_EXIT_FAIL;
 	}
 	printf("removed %zu rules\n", n);
@@ -271,16 +271,16 @@ static int rule_load(int argc, char **argv)
 	long bad;
 
 	if (argc > 2) {
-		xf_err("unexpected '%s' after the file (usage: xdp-fwd rule load IFACE FILE)",
+		cli_err("unexpected '%s' after the file (usage: xdp-fwd rule load IFACE FILE)",
 		       argv[2]);
 		return XF_EXIT_USAGE;
 	}
 	if (argc != 2) {
-		xf_err("usage: xdp-fwd rule load IFACE FILE");
+		cli_err("usage: xdp-fwd rule load IFACE FILE");
 		return XF_EXIT_USAGE;
 	}
 	if (xf_rule_file_read(argv[1], &rf, err, sizeof(err))) {
-		xf_err("%s; no rules loaded", err);
+		cli_err("%s; no rules loaded", err);
 		return XF_EXIT_USAGE;
 	}
 	ids = calloc(rf.n ? rf.n : 1, sizeof(*ids));
@@ -288,9 +288,9 @@ static int rule_load(int argc, char **argv)
 		goto out;
 	if (xf_rules_add(&m, rf.specs, rf.n, ids, &bad, err, sizeof(err))) {
 		if (bad >= 0)
-			xf_err("%s:%zu: %s; no rules loaded", argv[1], rf.lines[bad], err);
+			cli_err("%s:%zu: %s; no rules loaded", argv[1], rf.lines[bad], err);
 		else
-			xf_err("%s; no rules loaded", err);
+			cli_err("%s; no rules loaded", err);
 	} else {
 		printf("loaded %zu rules\n", rf.n);
 		ret = XF_EXIT_OK;
@@ -304,7 +304,7 @@ out:
 
 int do_rule(int argc, char **argv)
 {
-	if (argc < 2 || xf_wants_help(argc, argv)) {
+	if (argc < 2 || cli_wants_help(argc, argv)) {
 		rule_usage(argc < 2 ? stderr : stdout);
 		return argc < 2 ? XF_EXIT_USAGE : XF_EXIT_OK;
 	}
@@ -318,6 +318,6 @@ int do_rule(int argc, char **argv)
 		return rule_flush(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "load"))
 		return rule_load(argc - 2, argv + 2);
-	xf_err("unknown rule command '%s' (add, del, list, flush, load)", argv[1]);
+	cli_err("unknown rule command '%s' (add, del, list, flush, load)", argv[1]);
 	return XF_EXIT_USAGE;
 }

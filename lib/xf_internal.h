@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * xf_internal.h - what the library's own files share and nobody else sees:
+ * its message functions (through the print callback of xdpfwd.h).  Hidden,
+ * so the shared library does not export them.
+ */
+#ifndef XF_INTERNAL_H
+#define XF_INTERNAL_H
+
+#include "xdpfwd.h"
+
+#define XF_HIDDEN __attribute__((visibility("hidden")))
+
+XF_HIDDEN void xf_log(enum xf_print_level level, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#define xf_err(...)	xf_log(XF_PRINT_ERROR, __VA_ARGS__)
+#define xf_warn(...)	xf_log(XF_PRINT_WARN, __VA_ARGS__)
+#define xf_info(...)	xf_log(XF_PRINT_INFO, __VA_ARGS__)
+#define xf_debug(...)	xf_log(XF_PRINT_DEBUG, __VA_ARGS__)
+
+#endif /* XF_INTERNAL_H */
