@@ -12,6 +12,8 @@
 #include "xdpfwd.h"
 #include "json.h"
 
+#define XDPFWD_TOOL_VERSION	"1.0.0"
+
 /* "xdp-fwd: <message>" on stderr; cli_info() only with -v. */
 extern int cli_verbose;
 void cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

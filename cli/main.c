@@ -11,7 +11,6 @@
 #include <xdp/libxdp.h>
 
 #include "cli.h"
-#include "xf_util.h"
 
 static const struct {
 	const char *name;
@@ -34,7 +33,7 @@ static const struct {
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: xdp-fwd [-v] COMMAND [ARGS]   (xdp-fwd COMMAND --help for more)\n"
+		"usage: xdp-fwd [-v] [--version] COMMAND [ARGS]   (xdp-fwd COMMAND --help for more)\n"
 		"\n"
 		"XDP fast path: parse every frame, match it against rules in BPF hash maps,\n"
 		"and pass, drop, bounce, redirect, forward or hand it to an AF_XDP socket.\n"
@@ -42,6 +41,7 @@ static void usage(FILE *f)
 	for (size_t i = 0; i < ARRAY_SIZE(cmds); i++)
 		fprintf(f, "  %-8s %s\n", cmds[i].name, cmds[i].summary);
 	fprintf(f, "\noptions:\n  -v, --verbose   show libbpf's and libxdp's messages (verifier log on failure)\n"
+		   "      --version   the tool's and the library's version\n"
 		   "  -h, --help      this text\n");
 }
 
@@ -78,6 +78,9 @@ int main(int argc, char **argv)
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (!strcmp(argv[i], "-v") || !strcmp(argv[i], "--verbose")) {
 			cli_verbose = 1;
+		} else if (!strcmp(argv[i], "--version")) {
+			printf("xdp-fwd %s (libxdpfwd %s)\n", XDPFWD_TOOL_VERSION, xf_version());
+			return XF_EXIT_OK;
 		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
 			usage(stdout);
 			return XF_EXIT_OK;
@@ -91,6 +94,7 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return XF_EXIT_USAGE;
 	}
+	xf_set_print(cli_print);
 	libbpf_set_print(print_libbpf);
 	libxdp_set_print(print_libxdp);
 	for (size_t c = 0; c < ARRAY_SIZE(cmds); c++)
