@@ -251,6 +251,25 @@ _Static_assert(sizeof(enum xf_action) == 4, "enum xf_action is part of the ABI")
 /* Verdict names and their rule when traced (see the "trace" map). */
 #define XF_NO_RULE 0
 
+/*
+ * Per-frame metadata: what the program found about a frame it hands to an
+ * AF_XDP socket, written with bpf_xdp_adjust_meta() into the 16 bytes right
+ * before the frame's data, where the consumer reads it (xf_frame_meta() of
+ * xf_proc.h).  magic is the word next to the data and is written last.
+ */
+#define XF_META_MAGIC	0x78666d31u	/* "xfm1" */
+#define XF_META_NONE	0xffffu		/* l3_off / l4_off: no such header */
+
+struct xf_meta {
+	__u32 rule_id;	/* the rule that steered the frame; XF_NO_RULE: the default action */
+	__u16 l3_off;	/* bytes from data to the network header, or XF_META_NONE */
+	__u16 l4_off;	/* bytes from data to the transport header, or XF_META_NONE */
+	__u32 len;	/* data_end - data as the program saw it */
+	__u32 magic;	/* XF_META_MAGIC */
+};
+
+_Static_assert(sizeof(struct xf_meta) == 16, "struct xf_meta is part of the ABI");
+
 
 /*
  * A word that may alias any object: the hashes below read structs as

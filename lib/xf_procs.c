@@ -25,6 +25,7 @@ static void rxdrop_batch(void *ctx, struct xf_frame *f, __u8 *v, unsigned int n)
 }
 
 const struct xf_proc_ops xf_proc_rxdrop = {
+	.api_version = XF_PROC_API_VERSION,
 	.name = "rxdrop",
 	.flags = XF_PROC_NO_TX,
 	.batch = rxdrop_batch,
@@ -58,6 +59,7 @@ static void l2fwd_batch(void *ctx, struct xf_frame *f, __u8 *v, unsigned int n)
 }
 
 const struct xf_proc_ops xf_proc_l2fwd = {
+	.api_version = XF_PROC_API_VERSION,
 	.name = "l2fwd",
 	.batch = l2fwd_batch,
 };
@@ -250,6 +252,7 @@ static void capture_fini(void *ctx)
 struct xf_proc_ops xf_proc_capture(struct xf_capture *c)
 {
 	return (struct xf_proc_ops){
+		.api_version = XF_PROC_API_VERSION,
 		.name = "capture",
 		.flags = XF_PROC_NO_TX,
 		.init = capture_init,

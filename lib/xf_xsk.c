@@ -492,6 +492,13 @@ int xf_run_setup(struct xf_run *r, const struct xf_run_cfg *cfg)
 	int err;
 
 	memset(r, 0, sizeof(*r));
+	if (cfg->ops.api_version != XF_PROC_API_VERSION) {
+		xf_err("processor '%s' was built against processor API version %u; "
+		       "this library runs version %u: rebuild it against this library's headers",
+		       cfg->ops.name ? cfg->ops.name : "?", cfg->ops.api_version,
+		       XF_PROC_API_VERSION);
+		return -EPROTO;
+	}
 	r->cfg = *cfg;
 	r->q = calloc(cfg->nq, sizeof(*r->q));
 	if (!r->q)

@@ -35,6 +35,8 @@
 #include <linux/types.h>
 #include <stdio.h>
 
+#include "xf_abi.h"
+
 enum xf_verdict {
 	XF_V_DROP = 0,
 	XF_V_TX = 1,
@@ -49,7 +51,16 @@ struct xf_frame {
 
 #define XF_PROC_NO_TX	(1u << 0)	/* never sets XF_V_TX (see above) */
 
+/*
+ * The version of this API a processor was built against: set
+ * .api_version = XF_PROC_API_VERSION.  xf_run_setup() refuses any other
+ * value, so a processor built against another layout of these structs
+ * never runs.  Bumped whenever struct xf_frame or struct xf_proc_ops changes.
+ */
+#define XF_PROC_API_VERSION	2
+
 struct xf_proc_ops {
+	unsigned int api_version;	/* XF_PROC_API_VERSION */
 	const char *name;
 	unsigned int flags;	/* XF_PROC_* */
 	/* Per queue.  *ctx is the processor's own state for that queue. */
@@ -59,6 +70,22 @@ struct xf_proc_ops {
 	void (*fini)(void *ctx);
 	void *arg;		/* handed to init() */
 };
+
+/*
+ * What xdp-fwd's program found about frame f (the rule that steered it, its
+ * L3 and L4 offsets), or NULL when the frame carries none: the driver keeps
+ * no metadata, or another program redirected it.  Costs nothing for a
+ * processor that does not ask.  Valid as long as f->data is, and only
+ * before the processor changes the frame's length.
+ */
+static inline const struct xf_meta *xf_frame_meta(const struct xf_frame *f)
+{
+	const struct xf_meta *m = (const struct xf_meta *)(f->data - sizeof(*m));
+
+	if (m->magic != XF_META_MAGIC || m->len != f->len)
+		return NULL;
+	return m;
+}
 
 extern const struct xf_proc_ops xf_proc_rxdrop;
 extern const struct xf_proc_ops xf_proc_l2fwd;
