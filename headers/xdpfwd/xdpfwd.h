@@ -43,5 +43,6 @@ const char *xf_version(void);
 #include "xf_rules.h"
 #include "xf_proc.h"
 #include "xf_xsk.h"
+#include "xf_iface.h"
 
 #endif /* XDPFWD_H */
