@@ -21,13 +21,31 @@
  * frame is taken off the RX ring, handed to the kernel only once batch()
  * has returned.
  *
- * The frames live in the UMEM: data stays valid only until the call
- * returns.  Copy what must outlive it.  batch() runs on the worker's
- * thread and must not block: it is the hot path.  Everything else
- * (init, fini, report) runs once per queue.
+ * Versioning: set .api_version = XF_PROC_API_VERSION (below); the
+ * library refuses to run ops built against another version.
+ *
+ * Threading (lib/xf_xsk.c): init() runs once per queue on the thread that
+ * calls xf_run_setup(), before any worker starts; batch() runs on that
+ * queue's worker thread, one thread per queue, so the batches of one
+ * queue never overlap but those of different queues run at the same time
+ * (state shared through arg needs its own locking or atomics); fini() runs
+ * once per queue on the thread that calls xf_run_teardown(), after every
+ * worker has been joined.  batch() must not block: it is the hot path.
+ *
+ * Lifetime: a frame's data lives in the UMEM and is the processor's only
+ * until batch() returns; the buffer then goes back to the kernel (fill or
+ * TX ring).  Copy what must outlive the call.  Its metadata
+ * (xf_frame_meta()) is valid for the same time, and only while len is
+ * what the kernel delivered.
+ *
+ * What a processor may do to a frame: read and rewrite data[0..len) in
+ * place; for a frame it sends, change len up to room (bytes from data to
+ * the end of the UMEM frame) and set XF_V_TX.  It must not change data or
+ * room, nor write before data (the headroom holds the metadata).
  *
  * The built-in processors are rxdrop, l2fwd and capture (xf_procs.c);
- * one of your own is a struct xf_proc_ops passed to xf_run().
+ * one of your own is a struct xf_proc_ops in xf_run_cfg.ops, handed to
+ * xf_run_setup() (xf_xsk.h).
  */
 #ifndef XF_PROC_H
 #define XF_PROC_H
@@ -72,11 +90,31 @@ struct xf_proc_ops {
 };
 
 /*
- * What xdp-fwd's program found about frame f (the rule that steered it, its
- * L3 and L4 offsets), or NULL when the frame carries none: the driver keeps
- * no metadata, or another program redirected it.  Costs nothing for a
- * processor that does not ask.  Valid as long as f->data is, and only
- * before the processor changes the frame's length.
+ * What xdp-fwd's program found about frame f: the rule that steered it
+ * (XF_NO_RULE: the default action), its L3 and L4 offsets from f->data
+ * (XF_META_NONE: no such header; ICMP counts as L4, a later fragment has
+ * none), or NULL when the frame carries none.  Costs nothing for a
+ * processor that does not ask.  Valid until batch() returns, and only
+ * while f->len is unchanged (a grown or shrunk frame gets NULL).
+ *
+ * Which frames carry it: the program writes it with bpf_xdp_adjust_meta()
+ * for every frame its xsk action sends to a socket, unless loaded with
+ * xf_load_opts.no_meta.  In copy mode the kernel copies it into the UMEM
+ * with the frame; in zero-copy mode it is written in place.  A driver
+ * without XDP metadata support makes the helper fail and the frame comes
+ * without.  Verified: veth and copy mode (tests/bpf); zero-copy not (see
+ * README, "The processor API").
+ *
+ * No stale metadata: the engine clears the magic of every buffer after
+ * batch() returns, so a frame that arrives without fresh metadata (the
+ * program replaced or loaded with no_meta, another program redirecting
+ * into the XSKMAP, adjust_meta refused for lack of headroom) finds no
+ * magic left by an earlier frame.  What remains: a program other than
+ * xdp-fwd's that itself writes XF_META_MAGIC in the word before the data
+ * (it then speaks this ABI), or one that moves the frame's start with
+ * bpf_xdp_adjust_head() in zero-copy mode, so that the word before the
+ * data is not the one the engine cleared.  The 16 bytes read lie in the
+ * UMEM frame: RX data starts XDP_PACKET_HEADROOM (256) bytes into it.
  */
 static inline const struct xf_meta *xf_frame_meta(const struct xf_frame *f)
 {
