@@ -98,7 +98,7 @@ int xdp_fwd(struct xdp_md *ctx)
 	if (xf_trace_enabled)
 		xf_record(pkt, action, rule_id);
 
-	return xf_act(ctx, pkt, action, ifindex);
+	return xf_act(ctx, pkt, action, ifindex, rule_id);
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

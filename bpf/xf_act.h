@@ -10,6 +10,9 @@
 #define XF_AF_INET	2
 #define XF_AF_INET6	10
 
+/* Load-time tunable: 1 hands frames to AF_XDP without xf_meta (benchmark). */
+const volatile __u32 xf_meta_off = 0;
+
 static __always_inline void xf_count(void *map, __u32 idx, __u32 len)
 {
 	struct xf_counter *c = bpf_map_lookup_elem(map, &idx);
@@ -114,8 +117,37 @@ static __always_inline int xf_fwd(struct xdp_md *ctx, const struct xf_pkt *p)
 	return bpf_redirect_map(&ports, fib.ifindex, 0);
 }
 
+/*
+ * Put struct xf_meta in front of a frame bound for an AF_XDP socket, so
+ * the consumer knows the rule and the header offsets without parsing
+ * again.  Without room for it or without the driver's support
+ * (bpf_xdp_adjust_meta() refuses both) the frame goes without: the
+ * consumer then sees no magic (the engine clears it, see xf_xsk.c).
+ */
+static __always_inline void xf_meta_write(struct xdp_md *ctx, const struct xf_pkt *p,
+					  __u32 rule)
+{
+	struct xf_meta *m;
+	void *data;
+
+	if (xf_meta_off || bpf_xdp_adjust_meta(ctx, -(int)sizeof(*m)))
+		return;
+	/* the helper moved data_meta: every packet pointer is new */
+	m = (void *)(long)ctx->data_meta;
+	data = (void *)(long)ctx->data;
+	if ((void *)(m + 1) > data)
+		return;
+	m->rule_id = rule;
+	m->l3_off = p->l3 != XF_L3_NONE ? p->l3_off : XF_META_NONE;
+	m->l4_off = xf_l4_follows(p) ? p->l4_off : XF_META_NONE;
+	m->len = (__u32)((long)ctx->data_end - (long)ctx->data);
+	/* the magic vouches for the rest: store it after them */
+	asm volatile("" ::: "memory");
+	m->magic = XF_META_MAGIC;
+}
+
 static __always_inline int xf_act(struct xdp_md *ctx, const struct xf_pkt *p,
-				  __u32 action, __u32 ifindex)
+				  __u32 action, __u32 ifindex, __u32 rule)
 {
 	void *data = (void *)(long)ctx->data;
 	void *end = (void *)(long)ctx->data_end;
@@ -132,8 +164,17 @@ static __always_inline int xf_act(struct xdp_md *ctx, const struct xf_pkt *p,
 	case XF_ACT_XSK:
 		/* no socket on this queue: the kernel stack gets the frame */
 		ret = bpf_redirect_map(&xsks, ctx->rx_queue_index, XDP_PASS);
-		if (ret == XDP_PASS)
+		if (ret == XDP_PASS) {
 			xf_count(&event_stats, XF_EV_XSK_NO_SOCKET, p->len);
+			return ret;
+		}
+		/*
+		 * The helper only chose the socket; the frame moves once the
+		 * program returns, metadata included.  Written only now, so
+		 * a frame the stack gets carries none (skb metadata would
+		 * keep GRO from merging it).
+		 */
+		xf_meta_write(ctx, p, rule);
 		return ret;
 	case XF_ACT_REDIRECT:
 		ret = bpf_redirect_map(&ports, ifindex, XDP_PASS);

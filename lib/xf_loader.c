@@ -36,6 +36,7 @@ int xf_skel_load(const struct xf_load_opts *o, struct xdp_fwd **out)
 	}
 	skel->rodata->xf_trace_enabled = o->trace;
 	skel->rodata->xf_vcache_off = o->no_vcache;
+	skel->rodata->xf_meta_off = o->no_meta;
 	bpf_map__set_max_entries(skel->maps.rules, max_rules);
 	bpf_map__set_max_entries(skel->maps.rule_stats, max_rules + 1);
 	bpf_map__set_max_entries(skel->maps.xsks, max_queues);

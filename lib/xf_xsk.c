@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include <errno.h>
+#include <stddef.h>
 #include <poll.h>
 #include <sched.h>
 #include <stdio.h>
@@ -138,6 +139,32 @@ take_all(struct xf_queue *q, __u32 idx_rx, __u32 n, struct xf_frame *fr, __u64 *
 }
 
 /*
+ * Stale metadata.  The kernel writes struct xf_meta into the headroom only
+ * for frames xdp-fwd's program gave one; any other frame (the driver keeps
+ * no metadata, adjust_meta found no room, another program redirected it,
+ * the program was replaced or loaded with no_meta) arrives in a buffer
+ * whose headroom still holds what an earlier frame left there, and with
+ * frames of equal length xf_frame_meta() would vouch for it.  So before a
+ * buffer goes back to the kernel its magic is cleared: every magic a
+ * processor sees was then written for the frame it sees.  One 4-byte store
+ * per frame (BENCHMARKS.md, "Per-frame metadata", has its cost).  The
+ * check on the address keeps a processor that moved f->data from having
+ * the engine write outside the UMEM.
+ */
+static void meta_clear(const struct xf_queue *q, const struct xf_frame *fr, __u32 n)
+{
+	size_t size = (size_t)q->cfg->frames * q->cfg->frame_size, at;
+	static const __u32 zero;
+
+	for (__u32 i = 0; i < n; i++) {
+		at = (size_t)(fr[i].data - (__u8 *)q->buf) - sizeof(struct xf_meta) +
+		     offsetof(struct xf_meta, magic);
+		if (at <= size - sizeof(zero))
+			memcpy((__u8 *)q->buf + at, &zero, sizeof(zero));
+	}
+}
+
+/*
  * One batch: RX peek -> process -> TX, or straight back to the fill ring
  * (the pool takes what it has no room for) -> refill from the pool.  For
  * a processor that never sends (XF_PROC_NO_TX), the fill-ring entries are
@@ -176,6 +203,7 @@ static unsigned int do_batch(struct xf_queue *q, struct xf_frame *fr, __u64 *add
 	q->in_proc = n;
 
 	c->ops.batch(q->pctx, fr, v, n);
+	meta_clear(q, fr, n);	/* the kernel has none of these buffers yet */
 
 	if (direct) {
 		xsk_ring_prod__submit(&q->fq, n);

@@ -20,6 +20,7 @@ struct xf_load_opts {
 	__u32 max_queues;	/* 0: XF_MAX_QUEUES */
 	bool trace;		/* record every frame in the trace map */
 	bool no_vcache;		/* skip the verdict cache (benchmarks) */
+	bool no_meta;		/* no struct xf_meta for AF_XDP (benchmarks) */
 };
 
 /* Open and load the embedded object (no attach, no pins). */

@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <linux/bpf.h>
+#include <net/if.h>
 #include <sched.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -39,6 +40,7 @@
 #include "xf_parse.h"
 #include "xf_rules.h"
 #include "xf_util.h"
+#include "xf_xsk.h"
 
 static int verbose;
 
@@ -408,8 +410,9 @@ static int ref_fill(int fd)
 enum rule_set { RS_NONE, RS_EXACT, RS_SHAPES, RS_PORT };
 
 /* Which program a row runs. */
-/* PROG_COLD: xdp-fwd loaded with the verdict cache off, on PROG_FWD's maps */
-enum prog { PROG_DROP, PROG_REF, PROG_FWD, PROG_COLD };
+/* PROG_COLD: xdp-fwd loaded with the verdict cache off, on PROG_FWD's maps;
+ * PROG_NOMETA: loaded with the per-frame metadata off, on the same maps */
+enum prog { PROG_DROP, PROG_REF, PROG_FWD, PROG_COLD, PROG_NOMETA };
 
 struct state {
 	enum rule_set rs;
@@ -419,31 +422,34 @@ struct state {
 
 static struct xdp_drop *drop_skel;
 static struct bench_ref *ref_skel;
-static struct xdp_fwd *fwd_skel, *cold_skel;
+static struct xdp_fwd *fwd_skel, *cold_skel, *nometa_skel;
 static struct xf_maps fwd_maps;
-static int drop_fd = -1, ref_fd = -1, fwd_fd = -1, cold_fd = -1;
+static int drop_fd = -1, ref_fd = -1, fwd_fd = -1, cold_fd = -1, nometa_fd = -1;
 static struct state cur = { .rs = RS_NONE, .action = XF_ACT_PASS };
 static __u32 *ids;			/* ids of the rules in place, spec order */
 static size_t nids;
 static struct xf_rule_spec *specs;
 
 /*
- * A second xdp-fwd with the verdict cache switched off at load, sharing
- * every map of the first (rules, config, counters): the same rules then
- * cost what a frame the cache has not seen costs.
+ * A second xdp-fwd with a load-time switch turned (the verdict cache or
+ * the metadata off), sharing every map of the first (rules, config,
+ * counters, XSKMAP): the same rules then cost what a frame the cache has
+ * not seen costs, or an xsk verdict without its metadata.
  */
-static int cold_load(void)
+static int twin_load(struct xdp_fwd **out, int *fd, bool vcache_off, bool meta_off)
 {
+	struct xdp_fwd *twin_skel;
 	struct bpf_map *map;
 	int err;
 
-	cold_skel = xdp_fwd__open();
-	if (!cold_skel) {
+	twin_skel = *out = xdp_fwd__open();
+	if (!twin_skel) {
 		bench_err("cannot open xdp-fwd: %s", strerror(errno));
 		return -1;
 	}
-	cold_skel->rodata->xf_vcache_off = 1;
-	bpf_object__for_each_map(map, cold_skel->obj) {
+	twin_skel->rodata->xf_vcache_off = vcache_off;
+	twin_skel->rodata->xf_meta_off = meta_off;
+	bpf_object__for_each_map(map, twin_skel->obj) {
 		struct bpf_map *twin;
 
 		if (bpf_map__is_internal(map))
@@ -455,12 +461,51 @@ static int cold_load(void)
 			return -1;
 		}
 	}
-	err = xdp_fwd__load(cold_skel);
+	err = xdp_fwd__load(twin_skel);
 	if (err) {
-		bench_err("cannot load xdp-fwd without the cache: %s", strerror(-err));
+		bench_err("cannot load xdp-fwd without the %s: %s",
+			  vcache_off ? "cache" : "metadata", strerror(-err));
 		return -1;
 	}
-	cold_fd = bpf_program__fd(cold_skel->progs.xdp_fwd);
+	*fd = bpf_program__fd(twin_skel->progs.xdp_fwd);
+	return 0;
+}
+
+/*
+ * The xsk rows need a socket in the XSKMAP, or the verdict falls back to
+ * pass: one copy-mode socket on a veth of a network namespace of our own,
+ * gone with the process.  The rows' live frames arrive on lo, so the
+ * kernel refuses them at the socket (another device) and both xsk rows
+ * pay the same redirect: their difference is the metadata alone.
+ */
+static struct xf_run xsk_run;
+static bool xsk_up;
+
+static int xsk_socket_up(void)
+{
+	struct xf_run_cfg cfg = {
+		.ifname = "xb0", .queues = { 0 }, .nq = 1, .force_copy = true,
+		.batch = 16, .frames = 64, .ring_size = 64, .frame_size = 2048,
+		.ops = xf_proc_rxdrop,
+	};
+	int err;
+
+	if (xsk_up)
+		return 0;
+	if (unshare(CLONE_NEWNET) ||
+	    system("ip link add xb0 type veth peer name xb1 && ip link set xb0 up && "
+		   "ip link set xb1 up && ip link set lo up")) {
+		bench_err("cannot create a veth in a namespace of our own for the xsk rows");
+		return -1;
+	}
+	cfg.ifindex = (int)if_nametoindex("xb0");
+	cfg.xsks_map = fwd_maps.xsks;
+	err = xf_run_setup(&xsk_run, &cfg);
+	if (err) {
+		bench_err("cannot bind an AF_XDP socket for the xsk rows: %s", strerror(-err));
+		return -1;
+	}
+	xsk_up = true;
 	return 0;
 }
 
@@ -488,7 +533,8 @@ static int programs_load(void)
 	if (xf_skel_load(&lo, &fwd_skel) || xf_maps_from_skel(fwd_skel, &fwd_maps))
 		return -1;
 	fwd_fd = bpf_program__fd(fwd_skel->progs.xdp_fwd);
-	if (cold_load())
+	if (twin_load(&cold_skel, &cold_fd, true, false) ||
+	    twin_load(&nometa_skel, &nometa_fd, false, true))
 		return -1;
 
 	specs = calloc(EXACT_RULES, sizeof(*specs));
@@ -502,6 +548,10 @@ static int programs_load(void)
 
 static void programs_free(void)
 {
+	if (xsk_up)
+		xf_run_teardown(&xsk_run);
+	if (nometa_skel)
+		xdp_fwd__destroy(nometa_skel);
 	if (cold_skel)
 		xdp_fwd__destroy(cold_skel);
 	if (fwd_skel) {
@@ -571,6 +621,7 @@ struct row {
 	const char *kase;		/* "hit/drop", "miss/pass", ... */
 	const char *lookups;		/* what the frame looks up ("-": baseline) */
 	bool baseline;
+	bool live;			/* live frames (the xsk rows, see xsk_socket_up) */
 	enum prog prog;
 	struct state st;		/* rules in place for this row */
 	long hit_index;			/* spec the frame must hit; -1: none */
@@ -596,10 +647,12 @@ static const char *const cfg_names[] = {
 	"(p) cold: cache off, 1 rule",
 	"(c) cold: cache off, 10k exact",
 	"(d) cold: cache off, 4 shapes",
+	"(x) xdp-fwd, default xsk, metadata",
+	"(x) xdp-fwd, default xsk, no metadata",
 };
 
 enum { CFG_DROP, CFG_NONE, CFG_EXACT, CFG_SHAPES, CFG_REF, CFG_PORT,
-       CFG_PORT_COLD, CFG_EXACT_COLD, CFG_SHAPES_COLD };
+       CFG_PORT_COLD, CFG_EXACT_COLD, CFG_SHAPES_COLD, CFG_XSK, CFG_XSK_NOMETA };
 
 /* Is every word of --only a word of the row's label "CONFIG FRAME CASE"? */
 static bool row_selected(const struct row *r)
@@ -655,6 +708,12 @@ static void add_row(int cfg, enum frame_kind kind, enum rule_set rs, __u32 actio
 		r->lookups = "1";
 	}
 	r->hit_index = -1;
+	if (cfg == CFG_XSK || cfg == CFG_XSK_NOMETA) {
+		r->prog = cfg == CFG_XSK ? PROG_FWD : PROG_NOMETA;
+		r->kase = "miss/xsk";
+		r->live = true;
+		r->expect = XDP_REDIRECT;
+	}
 
 	switch (rs) {
 	case RS_EXACT:
@@ -719,6 +778,11 @@ static void build_rows(void)
 		for (int k = 0; k < FR_KINDS; k++)
 			add_row(CFG_SHAPES_COLD, k, RS_SHAPES, XF_ACT_PASS, true);
 	}
+	/* side by side: the same program with and without the metadata */
+	for (int k = 0; k < FR_KINDS; k++) {
+		add_row(CFG_XSK, k, RS_NONE, XF_ACT_XSK, false);
+		add_row(CFG_XSK_NOMETA, k, RS_NONE, XF_ACT_XSK, false);
+	}
 }
 
 /* ---- measuring --------------------------------------------------------- */
@@ -731,27 +795,43 @@ static double now_ns(void)
 	return ts.tv_sec * 1e9 + ts.tv_nsec;
 }
 
+static int prog_fd(const struct row *r)
+{
+	switch (r->prog) {
+	case PROG_DROP: return drop_fd;
+	case PROG_REF: return ref_fd;
+	case PROG_COLD: return cold_fd;
+	case PROG_NOMETA: return nometa_fd;
+	default: return fwd_fd;
+	}
+}
+
+/*
+ * Live frames for the xsk rows: a plain test_run keeps one frame for every
+ * repetition, so adjust_meta would grow its metadata until the helper
+ * refuses (32 bytes), and all but two repetitions would measure a refusal.
+ * Live frames start afresh each time.  Their retval is not the program's.
+ */
 static int run_once(const struct row *r, __u32 repeat, __u32 *duration, double *wall)
 {
 	LIBBPF_OPTS(bpf_test_run_opts, tr,
 		.data_in = r->frame,
 		.data_size_in = r->len,
 		.repeat = repeat,
+		.flags = r->live ? BPF_F_TEST_XDP_LIVE_FRAMES : 0,
 	);
 	double t0;
 
-	if ((r->prog == PROG_FWD || r->prog == PROG_COLD) && state_enter(&r->st))
+	if (r->prog >= PROG_FWD && state_enter(&r->st))
 		return -1;
 	t0 = now_ns();
-	if (bpf_prog_test_run_opts(r->prog == PROG_DROP ? drop_fd :
-				   r->prog == PROG_REF ? ref_fd :
-				   r->prog == PROG_COLD ? cold_fd : fwd_fd, &tr)) {
+	if (bpf_prog_test_run_opts(prog_fd(r), &tr)) {
 		bench_err("%s, %s, %s: test_run failed: %s", r->config, frame_names[r->kind],
 		       r->kase, strerror(errno));
 		return -1;
 	}
 	*wall = (now_ns() - t0) / repeat;
-	if (tr.retval != r->expect) {
+	if (!r->live && tr.retval != r->expect) {
 		bench_err("%s, %s, %s: verdict %u, expected %u", r->config,
 		       frame_names[r->kind], r->kase, tr.retval, r->expect);
 		return -1;
@@ -821,6 +901,45 @@ out:
 }
 
 /*
+ * An xsk row: once as a plain test_run, the frame must be redirected with
+ * metadata (or, for the row without, none); then live, no frame may fall
+ * back to pass for want of a socket.
+ */
+static int verify_xsk(const struct row *r)
+{
+	__u8 out[256];
+	struct xdp_md md = { .data_end = r->len }, md_out = {};
+	LIBBPF_OPTS(bpf_test_run_opts, tr,
+		.data_in = r->frame, .data_size_in = r->len,
+		.data_out = out, .data_size_out = sizeof(out),
+		.ctx_in = &md, .ctx_size_in = sizeof(md),
+		.ctx_out = &md_out, .ctx_size_out = sizeof(md_out),
+		.repeat = 1,
+	);
+	__u32 want = r->prog == PROG_NOMETA ? 0 : sizeof(struct xf_meta), d;
+	__u64 nosock;
+	double w;
+
+	if (xsk_socket_up() || state_enter(&r->st))
+		return -1;
+	if (bpf_prog_test_run_opts(prog_fd(r), &tr) || tr.retval != XDP_REDIRECT ||
+	    md_out.data != want) {
+		bench_err("%s, %s: verdict %u with %u bytes of metadata, expected %u and %u",
+			  r->config, frame_names[r->kind], tr.retval, md_out.data,
+			  XDP_REDIRECT, want);
+		return -1;
+	}
+	nosock = count(fwd_maps.event_stats, XF_EV_XSK_NO_SOCKET);
+	if (run_once(r, WARMUP_REPEAT, &d, &w))
+		return -1;
+	if (count(fwd_maps.event_stats, XF_EV_XSK_NO_SOCKET) != nosock) {
+		bench_err("%s, %s: frames found no socket", r->config, frame_names[r->kind]);
+		return -1;
+	}
+	return 0;
+}
+
+/*
  * Run a row a little and check that it exercises what it claims: the
  * frame parses, and hits exactly the intended rule (or none).  Warms the
  * caches as a side effect.
@@ -835,6 +954,8 @@ static int verify_row(const struct row *r)
 		return run_once(r, WARMUP_REPEAT, &d, &w);
 	if (r->prog == PROG_REF)
 		return verify_ref(r);
+	if (r->live)
+		return verify_xsk(r);
 	if (state_enter(&r->st))
 		return -1;
 	if (r->hit_index >= 0)

@@ -106,10 +106,12 @@ static int env_unload(void **state)
 static struct env env_main = { .lo = { .trace = true } };
 static struct env env_small = { .lo = { .trace = true, .max_rules = 8 } };
 static struct env env_notrace = { .lo = { .trace = false } };
+static struct env env_nometa = { .lo = { .trace = true, .no_meta = true } };
 
 static int group_main(void **state) { (void)state; return env_load(&env_main); }
 static int group_small(void **state) { (void)state; return env_load(&env_small); }
 static int group_notrace(void **state) { (void)state; return env_load(&env_notrace); }
+static int group_nometa(void **state) { (void)state; return env_load(&env_nometa); }
 
 /* Before every case: no rules, pass/pass, zero counters, empty devmap. */
 static int case_setup(void **state)
@@ -436,6 +438,7 @@ struct result {
 	int err;		/* bpf_prog_test_run_opts(): 0 or -errno */
 	__u32 retval;
 	__u32 out_len;
+	__u32 meta_len;		/* bytes of metadata in front of the frame in out */
 	struct xf_trace t;
 	bool traced;		/* the trace map's seq moved */
 	uint8_t out[OUT_MAX];
@@ -451,7 +454,7 @@ static void run_on(const struct frame *f, __u32 ifindex, __u32 queue, struct res
 		.data_end = (__u32)f->len,
 		.ingress_ifindex = ifindex,
 		.rx_queue_index = queue,
-	};
+	}, md_out = {};
 	LIBBPF_OPTS(bpf_test_run_opts, o,
 		.data_in = f->d,
 		.data_size_in = (__u32)f->len,
@@ -459,6 +462,8 @@ static void run_on(const struct frame *f, __u32 ifindex, __u32 queue, struct res
 		.data_size_out = sizeof(r->out),
 		.ctx_in = &md,
 		.ctx_size_in = sizeof(md),
+		.ctx_out = &md_out,
+		.ctx_size_out = sizeof(md_out),
 		.repeat = 1,
 	);
 	struct xf_trace before = {};
@@ -468,6 +473,11 @@ static void run_on(const struct frame *f, __u32 ifindex, __u32 queue, struct res
 	r->err = bpf_prog_test_run_opts(E->prog, &o) ? -errno : 0;
 	r->retval = o.retval;
 	r->out_len = o.data_size_out;
+	/*
+	 * data_out starts at data_meta, and ctx_out's data is the offset of
+	 * the frame in it: the metadata's length (seen on 6.18).
+	 */
+	r->meta_len = md_out.data;
 	assert_int_equal(bpf_map_lookup_elem(E->m.trace, &zero, &r->t), 0);
 	r->traced = r->t.seq != before.seq;
 }
@@ -1513,6 +1523,307 @@ static void test_xsk_queue_selects_socket(void **state)
 	expect_events(XF_EV_XSK_NO_SOCKET, 1, F.len);
 	expect_actions(XF_ACT_XSK, 2, 2 * F.len);
 	xf_run_teardown(&xr);
+}
+
+/* ------------------------------------------------------------------ */
+/* Per-frame metadata (struct xf_meta) for AF_XDP                      */
+/* ------------------------------------------------------------------ */
+
+#define META_DEV	"xm0"
+#define META_PEER	"xm1"
+
+static struct xf_run meta_run;
+static bool meta_run_up;
+
+/* A veth of 2 queues with an AF_XDP socket on queue 0 in E's XSKMAP. */
+static int meta_ifindex(void)
+{
+	skip_without_netns();
+	if (!if_nametoindex(META_DEV) &&
+	    (sh("ip link add " META_DEV " numrxqueues 2 numtxqueues 2 type veth peer name "
+		META_PEER " numrxqueues 2 numtxqueues 2") ||
+	     sh("ip link set " META_DEV " up") || sh("ip link set " META_PEER " up")))
+		fail_msg("cannot create the veth pair " META_DEV "/" META_PEER);
+	return (int)if_nametoindex(META_DEV);
+}
+
+static void meta_socket(const struct xf_proc_ops *ops, unsigned int frames)
+{
+	struct xf_run_cfg cfg = {
+		.ifname = META_DEV, .queues = { 0 }, .nq = 1, .force_copy = true,
+		.batch = 16, .frames = frames, .ring_size = frames, .frame_size = 2048,
+		.ops = *ops,
+	};
+	int err;
+
+	cfg.ifindex = meta_ifindex();
+	cfg.xsks_map = E->m.xsks;
+	err = xf_run_setup(&meta_run, &cfg);
+	if (err)
+		fail_msg("cannot bind an AF_XDP socket to " META_DEV " queue 0: %s",
+			 strerror(-err));
+	meta_run_up = true;
+}
+
+/* Teardown of every metadata case: the socket goes, pass or fail. */
+static int meta_teardown(void **state)
+{
+	(void)state;
+	if (meta_run_up)
+		xf_run_teardown(&meta_run);
+	meta_run_up = false;
+	return 0;
+}
+
+/* R holds f behind no metadata at all. */
+static void expect_no_meta(const struct frame *f)
+{
+	if (R.meta_len)
+		fail_msg("%u bytes of metadata on a frame that should carry none", R.meta_len);
+	expect_out_same(f);
+}
+
+/* R holds f behind exactly one struct xf_meta with these fields. */
+static void expect_meta(const struct frame *f, __u32 rule, __u32 l3, __u32 l4)
+{
+	struct xf_meta m;
+
+	if (R.meta_len != sizeof(m))
+		fail_msg("%u bytes of metadata, expected %zu", R.meta_len, sizeof(m));
+	assert_int_equal(R.out_len, sizeof(m) + f->len);
+	memcpy(&m, R.out, sizeof(m));
+	assert_int_equal(m.magic, XF_META_MAGIC);
+	assert_int_equal(m.rule_id, rule);
+	assert_int_equal(m.l3_off, l3);
+	assert_int_equal(m.l4_off, l4);
+	assert_int_equal(m.len, f->len);
+	if (memcmp(R.out + sizeof(m), f->d, f->len))
+		fail_msg("the frame behind the metadata changed");
+}
+
+struct metacase {
+	const char *name;
+	const char *rule;	/* NULL: the default action xsk steers the frame */
+	struct fdesc f;
+	__u32 l3, l4;		/* expected offsets (XF_META_NONE: none) */
+};
+
+#define NONE XF_META_NONE
+static const struct metacase meta_cases[] = {
+	{ "Metadata: IPv4/UDP to xsk carries its rule, L3 at 14 and L4 at 34",
+	  "proto udp action xsk", UDP(A4, 1000, B4, 53), 14, 34 },
+	{ "Metadata: IPv6/TCP to xsk carries its rule, L3 at 14 and L4 at 54",
+	  "proto tcp action xsk", TCP(A6, 1000, B6, 80), 14, 54 },
+	{ "Metadata: IPv6/TCP behind two extension headers has L4 at 70",
+	  "proto tcp action xsk", TCP(A6, 1000, B6, 80, .ext6 = 2), 14, 70 },
+	{ "Metadata: VLAN-tagged IPv4/UDP has L3 at 18 and L4 at 38",
+	  "vlan 5 action xsk", UDP(A4, 1000, B4, 53, TAG(5)), 18, 38 },
+	{ "Metadata: QinQ IPv6/UDP has L3 at 22 and L4 at 62",
+	  "proto udp action xsk", UDP(A6, 1000, B6, 53, QINQ(3, 4)), 22, 62 },
+	{ "Metadata: IPv4 ICMP has its ICMP header as L4 at 34",
+	  "proto icmp action xsk", ICMP(A4, B4), 14, 34 },
+	{ "Metadata: a later IPv4 fragment has L3 at 14 and no L4",
+	  "proto udp action xsk", UDP(A4, 1000, B4, 53, .frag = 100), 14, NONE },
+	{ "Metadata: a later IPv6 fragment has L3 at 14 and no L4",
+	  "proto udp action xsk", UDP(A6, 1000, B6, 53, .frag6 = 2), 14, NONE },
+	{ "Metadata: the default xsk steering IPv6/TCP carries no rule (XF_NO_RULE)",
+	  NULL, TCP(A6, 1000, B6, 80), 14, 54 },
+	{ "Metadata: the default xsk steering ARP carries no rule, no L3, no L4",
+	  NULL, ARP(), NONE, NONE },
+};
+#undef NONE
+
+static void test_meta_row(void **state)
+{
+	const struct metacase *c = *state;
+	__u32 id = XF_NO_RULE;
+	int ifindex;
+
+	meta_socket(&xf_proc_rxdrop, 64);
+	ifindex = meta_ifindex();
+	if (c->rule)
+		id = add_rule(c->rule);
+	else
+		set_policy(XF_ACT_XSK, XF_ACT_PASS, 0);
+	build(&F, &c->f);
+	run_on(&F, (__u32)ifindex, 0, &R);
+	assert_int_equal(R.err, 0);
+	expect_retval(XDP_REDIRECT);
+	assert_int_equal(R.t.rule, id);
+	expect_meta(&F, id, c->l3, c->l4);
+}
+
+/* Every other verdict, and xsk falling back to pass, leaves no metadata. */
+static void test_meta_only_for_xsk(void **state)
+{
+	static const char *const acts[] = { "pass", "drop", "tx", "redirect" };
+	static const __u32 want[] = { XDP_PASS, XDP_DROP, XDP_TX, XDP_REDIRECT };
+	struct fdesc d = UDP(A4, 1000, B4, 53);
+	int ifindex;
+
+	(void)state;
+	meta_socket(&xf_proc_rxdrop, 64);
+	ifindex = meta_ifindex();
+	assert_int_equal(xf_port_add(&E->m, LO), 0);
+	build(&F, &d);
+	for (size_t i = 0; i < ARRAY_SIZE(acts); i++) {
+		set_policy(action_of(acts[i]), XF_ACT_PASS, action_of(acts[i]) ==
+			   XF_ACT_REDIRECT ? LO : 0);
+		run_on(&F, (__u32)ifindex, 0, &R);
+		assert_int_equal(R.err, 0);
+		expect_retval(want[i]);
+		if (R.meta_len)
+			fail_msg("default %s: %u bytes of metadata", acts[i], R.meta_len);
+	}
+	/* queue 1 has no socket: xsk passes the frame, without metadata */
+	set_policy(XF_ACT_XSK, XF_ACT_PASS, 0);
+	run_on(&F, (__u32)ifindex, 1, &R);
+	assert_int_equal(R.err, 0);
+	expect_retval(XDP_PASS);
+	expect_no_meta(&F);
+}
+
+/* Loaded with no_meta, an xsk verdict hands the frame over without metadata. */
+static void test_meta_switched_off(void **state)
+{
+	struct fdesc d = UDP(A4, 1000, B4, 53);
+	int ifindex;
+
+	(void)state;
+	meta_socket(&xf_proc_rxdrop, 64);
+	ifindex = meta_ifindex();
+	add_rule("proto udp action xsk");
+	build(&F, &d);
+	run_on(&F, (__u32)ifindex, 0, &R);
+	assert_int_equal(R.err, 0);
+	expect_retval(XDP_REDIRECT);
+	expect_no_meta(&F);
+}
+
+/* What the engine's processor saw of the frames that reached the socket. */
+static struct {
+	_Atomic unsigned int frames;	/* taken off the RX ring */
+	_Atomic unsigned int vouched;	/* of them, with xf_frame_meta() != NULL */
+	_Atomic unsigned int right;	/* of those, with the expected rule id */
+	__u32 rule;
+} seen;
+
+static void seen_batch(void *ctx, struct xf_frame *fr, __u8 *v, unsigned int n)
+{
+	(void)ctx;
+	(void)v;
+	for (unsigned int i = 0; i < n; i++) {
+		const struct xf_meta *m = xf_frame_meta(&fr[i]);
+
+		if (!m)
+			continue;
+		atomic_fetch_add(&seen.vouched, 1);
+		if (m->rule_id == seen.rule)
+			atomic_fetch_add(&seen.right, 1);
+	}
+	atomic_fetch_add(&seen.frames, n);	/* last: the test waits on it */
+}
+
+static const struct xf_proc_ops seen_ops = {
+	.api_version = XF_PROC_API_VERSION, .name = "meta-seen", .flags = XF_PROC_NO_TX,
+	.batch = seen_batch,
+};
+
+static struct xdp_fwd *meta_twin;
+
+/* xdp-fwd with the metadata on, sharing every map of E (E has it off). */
+static int twin_load(void)
+{
+	struct bpf_map *map;
+
+	meta_twin = xdp_fwd__open();
+	if (!meta_twin)
+		return -errno;
+	bpf_object__for_each_map(map, meta_twin->obj) {
+		struct bpf_map *twin;
+
+		if (bpf_map__is_internal(map))
+			continue;	/* .rodata: the switch differs */
+		twin = bpf_object__find_map_by_name(E->skel->obj, bpf_map__name(map));
+		if (!twin || bpf_map__reuse_fd(map, bpf_map__fd(twin)))
+			return -ENOENT;
+	}
+	return xdp_fwd__load(meta_twin);
+}
+
+static int meta_twin_teardown(void **state)
+{
+	meta_teardown(state);
+	if (meta_twin)
+		xdp_fwd__destroy(meta_twin);
+	meta_twin = NULL;
+	return 0;
+}
+
+/*
+ * n copies of f through prog as live frames arriving on queue 0 of
+ * ifindex: the redirects really happen, into the socket's RX ring.
+ */
+static void live_run(int prog, const struct frame *f, int ifindex, __u32 n)
+{
+	struct xdp_md md = {
+		.data_end = (__u32)f->len, .ingress_ifindex = (__u32)ifindex,
+	};
+	LIBBPF_OPTS(bpf_test_run_opts, o,
+		.data_in = f->d, .data_size_in = (__u32)f->len,
+		.ctx_in = &md, .ctx_size_in = sizeof(md),
+		.repeat = n, .batch_size = n, .flags = BPF_F_TEST_XDP_LIVE_FRAMES,
+	);
+
+	if (bpf_prog_test_run_opts(prog, &o))
+		fail_msg("live test_run: %s", strerror(errno));
+}
+
+/* Wait (5 s at most) until the processor has seen n frames in all. */
+static void wait_seen(unsigned int n)
+{
+	double deadline = xf_now() + 5;
+
+	while (atomic_load(&seen.frames) < n && xf_now() < deadline)
+		usleep(1000);
+	if (atomic_load(&seen.frames) != n)
+		fail_msg("the processor saw %u frames, expected %u", atomic_load(&seen.frames), n);
+}
+
+/*
+ * Stale metadata: every UMEM buffer first receives a frame with metadata,
+ * then (the program replaced by one without) a frame of the same length
+ * without.  The buffers' headroom still holds the old xf_meta, whose len
+ * matches; xf_frame_meta() must vouch for none of the second frames.
+ */
+#define STALE_FRAMES 64
+static void test_meta_stale_after_replace(void **state)
+{
+	struct fdesc d = UDP(A4, 1000, B4, 53);
+	int ifindex, err;
+
+	(void)state;
+	memset(&seen, 0, sizeof(seen));
+	err = twin_load();
+	if (err)
+		fail_msg("cannot load xdp-fwd with metadata beside the one without: %s",
+			 strerror(-err));
+	seen.rule = add_rule("proto udp action xsk");
+	meta_socket(&seen_ops, STALE_FRAMES);
+	ifindex = meta_ifindex();
+	assert_int_equal(xf_run_start(&meta_run), 0);
+	build(&F, &d);
+
+	live_run(bpf_program__fd(meta_twin->progs.xdp_fwd), &F, ifindex, STALE_FRAMES);
+	wait_seen(STALE_FRAMES);
+	assert_int_equal(atomic_load(&seen.vouched), STALE_FRAMES);
+	assert_int_equal(atomic_load(&seen.right), STALE_FRAMES);
+
+	live_run(E->prog, &F, ifindex, STALE_FRAMES);
+	wait_seen(2 * STALE_FRAMES);
+	if (atomic_load(&seen.vouched) != STALE_FRAMES)
+		fail_msg("%u frames without metadata were vouched for (stale)",
+			 atomic_load(&seen.vouched) - STALE_FRAMES);
 }
 
 /* ------------------------------------------------------------------ */
@@ -2873,6 +3184,14 @@ static void add_cache_test(const char *name, CMUnitTestFunction fn)
 	tests[ntests - 1].teardown_func = cache_unpin;
 }
 
+/* A case that opens an AF_XDP socket: closed after it, pass or fail. */
+static void add_meta_test(const char *name, CMUnitTestFunction fn, const void *state,
+			  CMFixtureFunction teardown)
+{
+	add_test(name, fn, state);
+	tests[ntests - 1].teardown_func = teardown;
+}
+
 /* Our own network namespace: lo up, forwarding on, no routes. */
 static void enter_netns(void)
 {
@@ -2927,6 +3246,10 @@ int main(void)
 	    test_fwd_ipv6_over_mtu);
 	ADD("Xsk redirects frames of the queue that has a socket and passes the others",
 	    test_xsk_queue_selects_socket);
+	for (i = 0; i < ARRAY_SIZE(meta_cases); i++)
+		add_meta_test(meta_cases[i].name, test_meta_row, &meta_cases[i], meta_teardown);
+	add_meta_test("Metadata: pass, drop, tx, redirect and xsk without a socket carry none",
+		      test_meta_only_for_xsk, NULL, meta_teardown);
 	for (i = 0; i < ARRAY_SIZE(match_cases); i++)
 		add_test(match_cases[i].name, test_match_row, &match_cases[i]);
 	ADD("Priorities: the lower priority wins whichever rule was added first",
@@ -3013,6 +3336,15 @@ int main(void)
 	ntests = 0;
 	ADD("Without tracing the trace map stays untouched", test_notrace_leaves_trace_map);
 	failed += _cmocka_run_group_tests("xdp_fwd no trace", tests, ntests, group_notrace,
+					  env_unload);
+
+	/* the metadata switched off at load */
+	ntests = 0;
+	add_meta_test("Metadata off: an xsk verdict hands the frame over without metadata",
+		      test_meta_switched_off, NULL, meta_teardown);
+	add_meta_test("Metadata: no stale metadata is vouched for after the program is replaced",
+		      test_meta_stale_after_replace, NULL, meta_twin_teardown);
+	failed += _cmocka_run_group_tests("xdp_fwd no metadata", tests, ntests, group_nometa,
 					  env_unload);
 
 	return failed ? 1 : 0;

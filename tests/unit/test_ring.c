@@ -419,6 +419,38 @@ static void test_count_tx(void **state)
 	}
 }
 
+/*
+ * xf_frame_meta(): the metadata only when the word before the data is the
+ * magic and its len is the frame's; a processor that changed len, or a
+ * buffer whose magic the engine cleared, gets NULL.
+ */
+static void test_frame_meta(void **state)
+{
+	static __u8 buf[256] __attribute__((aligned(8)));
+	struct xf_meta m = { .rule_id = 7, .l3_off = 14, .l4_off = 34, .len = 60,
+			     .magic = XF_META_MAGIC };
+	struct xf_frame f = { .data = buf + 128, .len = 60, .room = 128 };
+	const struct xf_meta *got;
+
+	(void)state;
+	memcpy(f.data - sizeof(m), &m, sizeof(m));
+	got = xf_frame_meta(&f);
+	assert_ptr_equal(got, f.data - sizeof(m));
+	assert_int_equal(got->rule_id, 7);
+	assert_int_equal(got->l3_off, 14);
+	assert_int_equal(got->l4_off, 34);
+
+	f.len = 61;			/* grown by the processor: no longer its length */
+	assert_null(xf_frame_meta(&f));
+	f.len = 60;
+	m.magic = XF_META_MAGIC ^ 1;	/* anything but the magic */
+	memcpy(f.data - sizeof(m), &m, sizeof(m));
+	assert_null(xf_frame_meta(&f));
+	m.magic = 0;			/* what the engine leaves in a recycled buffer */
+	memcpy(f.data - sizeof(m), &m, sizeof(m));
+	assert_null(xf_frame_meta(&f));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -431,6 +463,7 @@ int main(void)
 		cmocka_unit_test_setup(test_frame_room, reset),
 		cmocka_unit_test_setup(test_frames_add_up, reset),
 		cmocka_unit_test_setup(test_count_tx, reset),
+		cmocka_unit_test_setup(test_frame_meta, reset),
 	};
 
 	return cmocka_run_group_tests_name("ring", tests, NULL, NULL);
