@@ -32,7 +32,7 @@
 #   EX_KEEP=1        keep the scratch directory
 
 # Functions run through check and traps look unreachable to shellcheck.
-# shellcheck disable=SC2317,SC2086
+# shellcheck disable=SC2317,SC2086,SC2016
 
 set -uo pipefail
 
@@ -53,7 +53,7 @@ IP6_A=2001:db8:e::1
 IP6_B=2001:db8:e::2
 SCENARIOS="build flowcount udpecho libxdp"
 DEST_SUB=dest		# $WORK/dest: the scratch DESTDIR
-EX_SUB=ex		# $WORK/ex: the installed examples, copied and built
+EX_SUB="ex"		# $WORK/ex: the installed examples, copied and built
 
 ###########################################################################
 # inner half: one scenario, in namespace B
@@ -167,6 +167,12 @@ scen_build() {
 			! grep -q -- '$ROOT' '$WORK/ex-build.log'"
 	check "build: flowcount links the installed libxdpfwd.so.1" bash -c \
 		"LD_LIBRARY_PATH='$dest/usr/lib' ldd '$ex/flowcount' | grep -q '$dest/usr/lib/libxdpfwd.so.1'"
+	check "build: README quotes flowcount's processor as examples/flowcount.c has it" \
+		"$PY" -c '
+import sys
+readme, src = open(sys.argv[1]).read(), open(sys.argv[2]).read()
+quote = readme.split("This\nis flowcount\x27s whole processor")[1].split("```c\n")[1].split("```")[0]
+sys.exit(not (quote.count("\n") >= 20 and quote in src))' "$ROOT/README.md" "$ROOT/examples/flowcount.c"
 	for e in flowcount udpecho; do
 		check "build: $e --help exits 0" example $e --help
 		example $e b0 --count nine >/dev/null 2>"$WORK/bad.err"
@@ -304,7 +310,7 @@ inner() {
 # outer half: namespaces, links, one inner process per scenario
 
 VH_SUITE=examples VH_TAG=e VH_TIMEOUT=60 VH_KEEP=${EX_KEEP:-}
-VH_ONLY="build ${EX_ONLY:-flowcount udpecho libxdp}"
+VH_ONLY="build ${EX_ONLY:-${SCENARIOS#build }}"
 VH_TOOLS="ip timeout make pkg-config cc ldd"
 vh_queues() {
 	echo 1
