@@ -128,14 +128,25 @@ demo:
 	$(Q)scripts/demo.sh
 
 # Everything lands under $(DESTDIR)$(PREFIX); the unit's @SBINDIR@ becomes
-# $(PREFIX)/sbin at install time.  uninstall removes exactly these files.
+# $(PREFIX)/sbin and the .pc's paths follow PREFIX, LIBDIR and INCLUDEDIR at
+# install time (not those of the build).  uninstall removes exactly these
+# files, the library's two symlinks, and the directories only xdp-fwd uses
+# once they are empty.
 INSTALL_SBIN    = $(PREFIX)/sbin
+INSTALL_INC     = $(INCLUDEDIR)/xdpfwd
+INSTALL_EXAMPLES = $(PREFIX)/share/doc/xdp-fwd/examples
+EXAMPLE_SRCS    := $(sort $(wildcard examples/*.c examples/*.h)) examples/Makefile
+LIB_LINKS       = $(LIBDIR)/libxdpfwd.so.$(LIB_MAJOR) $(LIBDIR)/libxdpfwd.so
 INSTALL_FILES   = $(INSTALL_SBIN)/xdp-fwd \
 		  $(PREFIX)/lib/bpf/xdp_fwd.bpf.o \
 		  $(PREFIX)/share/man/man8/xdp-fwd.8 \
 		  $(PREFIX)/share/bash-completion/completions/xdp-fwd \
 		  $(PREFIX)/lib/systemd/system/xdp-fwd@.service \
-		  $(PREFIX)/lib/systemd/system/xdp-fwd-run@.service
+		  $(PREFIX)/lib/systemd/system/xdp-fwd-run@.service \
+		  $(LIBDIR)/libxdpfwd.a $(LIBDIR)/$(notdir $(LIB_SO)) \
+		  $(LIBDIR)/pkgconfig/libxdpfwd.pc \
+		  $(addprefix $(INSTALL_INC)/,$(notdir $(PUB_HDRS))) \
+		  $(addprefix $(INSTALL_EXAMPLES)/,$(notdir $(EXAMPLE_SRCS)))
 
 install: all
 	install -D -m 0755 $(BUILD)/xdp-fwd $(DESTDIR)$(INSTALL_SBIN)/xdp-fwd
@@ -150,9 +161,23 @@ install: all
 		> $(DESTDIR)$(PREFIX)/lib/systemd/system/xdp-fwd-run@.service
 	chmod 0644 $(DESTDIR)$(PREFIX)/lib/systemd/system/xdp-fwd@.service \
 		$(DESTDIR)$(PREFIX)/lib/systemd/system/xdp-fwd-run@.service
+	install -D -m 0644 $(BUILD)/libxdpfwd.a $(DESTDIR)$(LIBDIR)/libxdpfwd.a
+	install -D -m 0755 $(LIB_SO) $(DESTDIR)$(LIBDIR)/$(notdir $(LIB_SO))
+	ln -sf $(notdir $(LIB_SO)) $(DESTDIR)$(LIBDIR)/libxdpfwd.so.$(LIB_MAJOR)
+	ln -sf $(notdir $(LIB_SO)) $(DESTDIR)$(LIBDIR)/libxdpfwd.so
+	install -d $(DESTDIR)$(LIBDIR)/pkgconfig
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
+		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' -e 's|@VERSION@|$(LIB_VERSION)|g' \
+		lib/libxdpfwd.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/libxdpfwd.pc
+	chmod 0644 $(DESTDIR)$(LIBDIR)/pkgconfig/libxdpfwd.pc
+	install -d $(DESTDIR)$(INSTALL_INC) $(DESTDIR)$(INSTALL_EXAMPLES)
+	install -m 0644 $(PUB_HDRS) $(DESTDIR)$(INSTALL_INC)/
+	install -m 0644 $(EXAMPLE_SRCS) $(DESTDIR)$(INSTALL_EXAMPLES)/
 
 uninstall:
-	rm -f $(addprefix $(DESTDIR),$(INSTALL_FILES))
+	rm -f $(addprefix $(DESTDIR),$(INSTALL_FILES) $(LIB_LINKS))
+	-rmdir $(DESTDIR)$(INSTALL_INC) $(DESTDIR)$(INSTALL_EXAMPLES) \
+		$(DESTDIR)$(PREFIX)/share/doc/xdp-fwd 2>/dev/null
 
 clean:
 	rm -rf $(BUILD)

@@ -2,7 +2,6 @@
 /* run: the AF_XDP consumer, one socket and one worker per RX queue. */
 #include <errno.h>
 #include <getopt.h>
-#include <linux/ethtool.h>
 #include <linux/sockios.h>
 #include <net/if.h>
 #include <signal.h>
@@ -18,6 +17,7 @@
 #include <bpf/bpf.h>
 
 #include "cli.h"
+#include "xf_iface.h"
 #include "xf_loader.h"
 #include "xf_maps.h"
 #include "xf_util.h"
@@ -109,8 +109,7 @@ struct runner {
 	struct xf_run_cfg cfg;		/* queues[] and ifindex change per bind */
 	struct xf_run run;
 	bool bound;
-	struct xf_maps m;
-	__u32 prog_id;			/* the program whose XSKMAP m holds */
+	__u32 prog_id;			/* the program whose XSKMAP cfg.xsks_map is */
 	bool loaded_here;		/* run loaded the program: it unloads it */
 	__u32 own_id;			/* the program run loaded last */
 	bool all;			/* --queues all */
@@ -245,41 +244,12 @@ static void run_usage(FILE *f)
 		"not add up (a bug).\n");
 }
 
-/*
- * The driver's RX queue count (combined, else rx channels) and its maximum;
- * 1 and 1 when the driver reports no channels.
- */
-static void channels(const char *ifname, unsigned int *cur, unsigned int *max)
-{
-	struct ethtool_channels ch = { .cmd = ETHTOOL_GCHANNELS };
-	struct ifreq ifr = {};
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-
-	*cur = 1;
-	if (max)
-		*max = 1;
-	if (fd < 0)
-		return;
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
-	ifr.ifr_data = (void *)&ch;
-	if (!ioctl(fd, SIOCETHTOOL, &ifr)) {
-		*cur = ch.combined_count ? ch.combined_count : ch.rx_count;
-		if (!*cur)
-			*cur = 1;
-		if (max) {
-			*max = ch.max_combined ? ch.max_combined : ch.max_rx;
-			if (*max < *cur)
-				*max = *cur;
-		}
-	}
-	close(fd);
-}
-
+/* The device's queue count now; 1 when it cannot say (as without channels). */
 static unsigned int queue_count(const char *ifname)
 {
-	unsigned int n;
+	unsigned int n = 1;
 
-	channels(ifname, &n, NULL);
+	xf_iface_queues(ifname, &n, NULL);
 	return n;
 }
 
@@ -637,7 +607,6 @@ static int bind_queues(struct runner *rr)
 {
 	int err;
 
-	rr->cfg.xsks_map = rr->m.xsks;
 	err = xf_run_setup(&rr->run, &rr->cfg);
 	if (err)
 		return err;
@@ -745,11 +714,14 @@ static const char *not_ready(struct runner *rr)
 		rr->loaded_here = false;
 	}
 	if (pinned != rr->prog_id) {	/* a new program: its own XSKMAP */
-		xf_maps_close(&rr->m);
-		xf_maps_init(&rr->m);
-		if (xf_maps_open_pinned(rr->cfg.ifname, &rr->m))
+		__u32 id;
+		int fd = xf_iface_xskmap(rr->cfg.ifname, &id);
+
+		if (fd < 0)
 			return fault_names[FAULT_PROG_DETACHED];
-		rr->prog_id = pinned;
+		close(rr->cfg.xsks_map);
+		rr->cfg.xsks_map = fd;
+		rr->prog_id = id;
 	}
 	if (!plan_queues(rr))
 		return "queues-missing";
@@ -829,19 +801,20 @@ static bool pow2(__u32 v)
 	return v && !(v & (v - 1));
 }
 
-/* Where the program comes from: the one load attached, or ours for this run. */
+/*
+ * Where the program comes from: the one load attached, or ours for this
+ * run.  Then its XSKMAP, which cfg owns from here on (xf_run_cfg_fini).
+ */
 static int open_program(struct runner *rr)
 {
 	char dir[PATH_MAX];
 	struct xf_attach_info ai;
 	const char *ifname = rr->cfg.ifname;
+	int fd;
 
 	xf_pin_dir(ifname, dir, sizeof(dir));
-	if (access(dir, F_OK) && errno == EACCES) {
-		cli_err("cannot look at %s: %s (xdp-fwd needs root)", dir, strerror(errno));
-		return -1;
-	}
-	if (access(dir, F_OK)) {
+	/* not loaded: load it; no access to the pins: xf_iface_xskmap() says so */
+	if (access(dir, F_OK) && errno == ENOENT) {
 		struct xf_load_opts lo = { .mode = XF_MODE_NATIVE };
 
 		if (xf_query(rr->cfg.ifindex, &ai) == 0 && ai.prog_id) {
@@ -857,13 +830,11 @@ static int open_program(struct runner *rr)
 			"consumer yet: add one with 'xdp-fwd rule add %s ... action xsk'",
 			ifname, ifname);
 	}
-	rr->prog_id = xf_pinned_prog_id(ifname);
-	if (xf_query(rr->cfg.ifindex, &ai) || !ai.prog_id || ai.prog_id != rr->prog_id) {
-		cli_err("xdp-fwd's program is not attached to %s (see 'xdp-fwd status %s')",
-		       ifname, ifname);
+	fd = xf_iface_xskmap(ifname, &rr->prog_id);
+	if (fd < 0)
 		return -1;
-	}
-	return xf_maps_open_pinned(ifname, &rr->m) ? -1 : 0;
+	rr->cfg.xsks_map = fd;
+	return 0;
 }
 
 /* The queues of --queues, checked against the device; XF_EXIT_* or -1 when fine. */
@@ -895,23 +866,6 @@ static int parse_queues(struct runner *rr, const char *queues)
 	}
 	rr->nwant = n;
 	return -1;
-}
-
-/* 0 when NAPI on the device is threaded (see xf_run_cfg.idle_yields). */
-static unsigned int idle_yields(const char *ifname)
-{
-	char path[64 + IF_NAMESIZE];
-	FILE *f;
-	int threaded = 0;
-
-	snprintf(path, sizeof(path), "/sys/class/net/%s/threaded", ifname);
-	f = fopen(path, "r");
-	if (f) {
-		if (fscanf(f, "%d", &threaded) != 1)
-			threaded = 0;
-		fclose(f);
-	}
-	return threaded ? 0 : 256;
 }
 
 /*
@@ -1001,11 +955,7 @@ int do_run(int argc, char **argv)
 	}
 	rr->lock_fd = -1;
 	cfg = &rr->cfg;
-	*cfg = (struct xf_run_cfg){
-		.batch = 64, .frames = 4096, .ring_size = 2048, .frame_size = 4096,
-		.ops = xf_proc_rxdrop,
-	};
-	xf_maps_init(&rr->m);
+	xf_run_cfg_init(cfg, NULL);	/* the library's defaults are run's */
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "q:m:w:zcb:F:r:s:pBC:d:n:NWjQh", opts, NULL)) != -1) {
 		switch (c) {
@@ -1120,13 +1070,14 @@ int do_run(int argc, char **argv)
 		goto out;
 	if (open_program(rr))
 		goto out;
-	cfg->idle_yields = idle_yields(cfg->ifname);
+	if (xf_iface_napi_threaded(cfg->ifname) == 1)
+		cfg->idle_yields = 0;	/* see xf_run_cfg.idle_yields */
 
 	/* capture has one ring per socket: enough for every queue the device can have */
 	{
-		unsigned int cur, max;
+		unsigned int cur = 1, max = 1;
 
-		channels(cfg->ifname, &cur, &max);
+		xf_iface_queues(cfg->ifname, &cur, &max);
 		rr->cap_nq = rr->all ? (max < XF_MAX_QUEUES ? max : XF_MAX_QUEUES) : rr->nwant;
 	}
 	if (!strcmp(mode, "l2fwd")) {
@@ -1172,7 +1123,7 @@ out:
 	release_interface(rr);
 	if (cap)
 		xf_capture_close(cap, NULL, NULL);
-	xf_maps_close(&rr->m);
+	xf_run_cfg_fini(cfg);
 	if (rr->loaded_here && xf_unload(cfg->ifname))
 		ret = XF_EXIT_FAIL;
 out_free:

@@ -273,15 +273,42 @@ test_man() {
 ###########################################################################
 # b. make install / uninstall
 
+# The library's public headers and the examples' sources, as the tree has them
+PUB_HDRS=$(cd "$ROOT" && ls headers/xdpfwd/*.h common/xf_abi.h common/xf_parse.h headers/xf_compat.h)
+EX_SRCS=$(cd "$ROOT" && ls examples/*.c examples/*.h examples/Makefile)
 FILES="sbin/xdp-fwd lib/bpf/xdp_fwd.bpf.o share/man/man8/xdp-fwd.8
 share/bash-completion/completions/xdp-fwd lib/systemd/system/xdp-fwd@.service \
-lib/systemd/system/xdp-fwd-run@.service"
+lib/systemd/system/xdp-fwd-run@.service lib/libxdpfwd.a lib/libxdpfwd.so.1.0.0 \
+lib/pkgconfig/libxdpfwd.pc
+$(for h in $PUB_HDRS; do echo "include/xdpfwd/${h##*/}"; done)
+$(for e in $EX_SRCS; do echo "share/doc/xdp-fwd/examples/${e##*/}"; done)"
+NFILES=$(wc -w <<<"$FILES")
+# the .so's links, beside the files
+LINKS="lib/libxdpfwd.so lib/libxdpfwd.so.1"
 
 installed_all() {	# installed_all ROOTDIR
 	local f
 	for f in $FILES; do
 		[ -f "$1/$f" ] || { echo "missing $1/$f"; return 1; }
 	done
+	for f in $LINKS; do
+		[ "$(readlink "$1/$f")" = libxdpfwd.so.1.0.0 ] || { echo "bad link $1/$f"; return 1; }
+	done
+}
+
+# same_as_tree ROOTDIR: the installed headers and examples are the tree's
+same_as_tree() {
+	local f
+	for f in $PUB_HDRS; do
+		cmp "$ROOT/$f" "$1/include/xdpfwd/${f##*/}" || return 1
+	done
+	for f in $EX_SRCS; do
+		cmp "$ROOT/$f" "$1/share/doc/xdp-fwd/examples/${f##*/}" || return 1
+	done
+}
+
+no_links() {	# no_links DIR: no symlink left under DIR
+	[ -z "$(find "$1" -type l)" ] || { find "$1" -type l; return 1; }
 }
 
 only_files() {	# only_files DIR N: exactly N regular files under DIR
@@ -296,8 +323,17 @@ test_install() {
 	${MAKE:-make} -C "$ROOT" --no-print-directory install DESTDIR="$dest" PREFIX=$prefix \
 		>"$WORK/install.log" 2>&1 || rc=$?
 	same "make install DESTDIR=... PREFIX=$prefix exits 0" "$rc" 0
-	check "  ... installs all 6 files" installed_all "$dest$prefix"
-	check "  ... and nothing else" only_files "$dest" 6
+	check "  ... installs all $NFILES files and the .so's 2 links" installed_all "$dest$prefix"
+	check "  ... and nothing else" only_files "$dest" "$NFILES"
+	check "  ... the headers and examples are the tree's" same_as_tree "$dest$prefix"
+	check "  ... libxdpfwd.pc names $prefix, not the build's PREFIX" bash -c \
+		"grep -qx 'prefix=$prefix' '$dest$prefix/lib/pkgconfig/libxdpfwd.pc' &&
+		 grep -qx 'libdir=$prefix/lib' '$dest$prefix/lib/pkgconfig/libxdpfwd.pc' &&
+		 grep -qx 'includedir=$prefix/include' '$dest$prefix/lib/pkgconfig/libxdpfwd.pc'"
+	check "  ... the .so exports only xf_* (soname libxdpfwd.so.1)" bash -c \
+		"objdump -p '$dest$prefix/lib/libxdpfwd.so.1.0.0' | grep -q 'SONAME *libxdpfwd.so.1\$' &&
+		 ! nm -D --defined-only '$dest$prefix/lib/libxdpfwd.so.1.0.0' |
+			awk '\$2 ~ /[TDBR]/ && \$3 !~ /^xf_/' | grep -q ."
 	check "  ... the binary is executable and runs" "$dest$prefix/sbin/xdp-fwd" --help
 	check "  ... the object is the build's" cmp "$dest$prefix/lib/bpf/xdp_fwd.bpf.o" \
 		"$(dirname "$XF")/xdp_fwd.bpf.o"
@@ -320,6 +356,7 @@ test_install() {
 		>>"$WORK/install.log" 2>&1 || rc=$?
 	same "make uninstall DESTDIR=... PREFIX=$prefix exits 0" "$rc" 0
 	check "  ... removes every installed file and nothing else" only_files "$dest" 1
+	check "  ... and the .so's links" no_links "$dest"
 	check "  ... leaves a file it did not install" test -f "$dest$prefix/sbin/not-ours"
 
 	# another PREFIX, no DESTDIR: the unit follows it, and systemd accepts it
@@ -338,6 +375,7 @@ test_install() {
 	${MAKE:-make} -C "$ROOT" --no-print-directory uninstall PREFIX="$opt" \
 		>>"$WORK/install.log" 2>&1
 	check "  ... make uninstall PREFIX=<dir> removes them" only_files "$opt" 0
+	check "  ... and the .so's links" no_links "$opt"
 }
 
 ###########################################################################

@@ -1,0 +1,21 @@
+# Included by tests/tests.mk.  `make examples` installs the library into a
+# scratch DESTDIR, builds examples/ there with nothing but pkg-config, runs
+# flowcount and udpecho on a veth pair in namespaces of their own, and runs
+# the contract's consumer (tests/examples/xsk_libxdp.c: libxdp's xsk API on
+# xdp-fwd's pinned XSKMAP, no libxdpfwd).  Needs root; exit 77 is a skip.
+
+# Built with libxdp's and libbpf's flags only: the contract needs nothing of ours.
+XSK_LIBXDP_PKGS := libxdp libbpf
+$(BUILD)/tests/xsk_libxdp: tests/examples/xsk_libxdp.c | $(BUILD)
+	$(call msg,CC,$@)
+	$(Q)$(CC) -O2 -g -Wall -Wextra -Wno-unused-parameter \
+		$(shell pkg-config --cflags $(XSK_LIBXDP_PKGS)) -o $@ $< \
+		$(shell pkg-config --libs $(XSK_LIBXDP_PKGS))
+
+.PHONY: examples
+examples: all $(BUILD)/tests/xsk_libxdp
+	$(Q)XDP_FWD=$(abspath $(BUILD)/xdp-fwd) XSK_LIBXDP=$(abspath $(BUILD)/tests/xsk_libxdp) \
+		MAKE="$(MAKE)" $(SUITE_RUN) examples 'needs root and its tools' -- \
+		tests/examples/test_examples.sh
+
+TEST_RUNS += examples
