@@ -140,7 +140,9 @@ static __always_inline void xf_meta_write(struct xdp_md *ctx, const struct xf_pk
 	m->rule_id = rule;
 	m->l3_off = p->l3 != XF_L3_NONE ? p->l3_off : XF_META_NONE;
 	m->l4_off = xf_l4_follows(p) ? p->l4_off : XF_META_NONE;
-	m->len = (__u32)((long)ctx->data_end - (long)ctx->data);
+	m->len = (__u16)((long)ctx->data_end - (long)ctx->data);
+	m->l3 = p->l3;
+	m->l4_proto = p->l3 != XF_L3_NONE ? p->proto : 0;
 	/* the magic vouches for the rest: store it after them */
 	asm volatile("" ::: "memory");
 	m->magic = XF_META_MAGIC;

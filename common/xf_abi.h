@@ -264,7 +264,10 @@ struct xf_meta {
 	__u32 rule_id;	/* the rule that steered the frame; XF_NO_RULE: the default action */
 	__u16 l3_off;	/* bytes from data to the network header, or XF_META_NONE */
 	__u16 l4_off;	/* bytes from data to the transport header, or XF_META_NONE */
-	__u32 len;	/* data_end - data as the program saw it */
+	__u16 len;	/* data_end - data as the program saw it (one UMEM frame) */
+	__u8 l3;	/* enum xf_l3: XF_L3_NONE, XF_L3_IPV4, XF_L3_IPV6 */
+	__u8 l4_proto;	/* the transport protocol (IPPROTO_*, after IPv6's extension
+			 * headers); 0 when l3 is XF_L3_NONE */
 	__u32 magic;	/* XF_META_MAGIC */
 };
 

@@ -105,44 +105,18 @@ static void rule_add(struct fc_table *t, __u32 id, __u64 packets, __u64 bytes)
 	t->lost += packets;
 }
 
-/*
- * IPv6's transport protocol: the last next-header field before l4, found by
- * following the extension headers the program already walked and bounded.
- */
-static __u8 ipv6_proto(const __u8 *ip, const __u8 *l4)
-{
-	const __u8 *h = ip + 40;
-	__u8 nh = ip[6];
-
-	while (h < l4) {
-		__u8 next = h[0];
-
-		if (nh == 44)		/* fragment: fixed 8 bytes */
-			h += 8;
-		else if (nh == 51)	/* AH: in 4-byte units, less 2 */
-			h += (h[1] + 2) * 4;
-		else
-			h += (h[1] + 1) * 8;
-		nh = next;
-	}
-	return nh;
-}
-
-/* The 5-tuple of a frame from the program's offsets; false when it is not IP. */
+/* The 5-tuple of a frame from the program's metadata; false when it is not IP. */
 static bool fc_tuple(const struct xf_frame *f, const struct xf_meta *m, struct fc_key *k)
 {
 	const __u8 *ip = f->data + m->l3_off, *l4 = f->data + m->l4_off;
-	bool v4;
+	bool v4 = m->l3 == XF_L3_IPV4;
 
 	memset(k, 0, sizeof(*k));
 	k->rule = m->rule_id;
-	if (m->l3_off == XF_META_NONE)
-		return false;
-	v4 = ip[0] >> 4 == 4;
-	if (m->l3_off + (v4 ? 20u : 40u) > f->len)
-		return false;	/* cannot happen with xdp-fwd's program; cheap to be sure */
+	if (m->l3 == XF_L3_NONE || m->l3_off + (v4 ? 20u : 40u) > f->len)
+		return false;	/* the length check cannot fail with xdp-fwd's program */
 	k->family = v4 ? 4 : 6;
-	k->proto = v4 ? ip[9] : ipv6_proto(ip, m->l4_off == XF_META_NONE ? ip + 40 : l4);
+	k->proto = m->l4_proto;
 	memcpy(k->src, ip + (v4 ? 12 : 8), v4 ? 4 : 16);
 	memcpy(k->dst, ip + (v4 ? 16 : 24), v4 ? 4 : 16);
 	if (m->l4_off != XF_META_NONE && m->l4_off + 4u <= f->len &&

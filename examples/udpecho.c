@@ -92,7 +92,7 @@ static __u32 echo_ipv4(struct xf_frame *f, const struct xf_meta *m)
 	__u8 *ip = f->data + m->l3_off, *udp = f->data + m->l4_off;
 	__u32 ihl = (ip[0] & 0xf) * 4, tot = get16(ip + 2), ulen = get16(udp + 4);
 
-	if (ip[9] != IPPROTO_UDP || (get16(ip + 6) & 0x3fff) ||	/* a fragment */
+	if ((get16(ip + 6) & 0x3fff) ||	/* a fragment */
 	    m->l3_off + tot > f->len || ulen < 8 || ihl + ulen > tot)
 		return 0;
 	swap(ip + 12, ip + 16, 4);
@@ -110,7 +110,7 @@ static __u32 echo_ipv6(struct xf_frame *f, const struct xf_meta *m)
 	__u8 *ip = f->data + m->l3_off, *udp = f->data + m->l4_off;
 	__u32 plen = get16(ip + 4), ulen = get16(udp + 4);
 
-	if (ip[6] != IPPROTO_UDP || m->l4_off != m->l3_off + 40 ||
+	if (m->l4_off != m->l3_off + 40 ||
 	    m->l4_off + plen > f->len || ulen < 8 || ulen != plen)
 		return 0;
 	swap(ip + 8, ip + 24, 16);
@@ -127,10 +127,10 @@ static bool echo_frame(struct xf_frame *f, struct echo_count *n)
 	bool v4;
 	__u32 len;
 
-	if (!m || m->l3_off == XF_META_NONE || m->l4_off == XF_META_NONE ||
-	    m->l4_off + 8u > f->len)
+	if (!m || m->l3 == XF_L3_NONE || m->l4_proto != IPPROTO_UDP ||
+	    m->l4_off == XF_META_NONE || m->l4_off + 8u > f->len)
 		return false;
-	v4 = f->data[m->l3_off] >> 4 == 4;
+	v4 = m->l3 == XF_L3_IPV4;
 	len = v4 ? echo_ipv4(f, m) : echo_ipv6(f, m);
 	if (!len)
 		return false;

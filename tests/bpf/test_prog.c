@@ -1584,7 +1584,8 @@ static void expect_no_meta(const struct frame *f)
 }
 
 /* R holds f behind exactly one struct xf_meta with these fields. */
-static void expect_meta(const struct frame *f, __u32 rule, __u32 l3, __u32 l4)
+static void expect_meta(const struct frame *f, __u32 rule, __u32 l3, __u32 l4,
+			__u8 family, __u8 proto)
 {
 	struct xf_meta m;
 
@@ -1597,6 +1598,8 @@ static void expect_meta(const struct frame *f, __u32 rule, __u32 l3, __u32 l4)
 	assert_int_equal(m.l3_off, l3);
 	assert_int_equal(m.l4_off, l4);
 	assert_int_equal(m.len, f->len);
+	assert_int_equal(m.l3, family);
+	assert_int_equal(m.l4_proto, proto);
 	if (memcmp(R.out + sizeof(m), f->d, f->len))
 		fail_msg("the frame behind the metadata changed");
 }
@@ -1606,30 +1609,31 @@ struct metacase {
 	const char *rule;	/* NULL: the default action xsk steers the frame */
 	struct fdesc f;
 	__u32 l3, l4;		/* expected offsets (XF_META_NONE: none) */
+	__u8 family, proto;	/* expected l3 (XF_L3_*) and l4_proto */
 };
 
 #define NONE XF_META_NONE
 static const struct metacase meta_cases[] = {
 	{ "Metadata: IPv4/UDP to xsk carries its rule, L3 at 14 and L4 at 34",
-	  "proto udp action xsk", UDP(A4, 1000, B4, 53), 14, 34 },
+	  "proto udp action xsk", UDP(A4, 1000, B4, 53), 14, 34, XF_L3_IPV4, 17 },
 	{ "Metadata: IPv6/TCP to xsk carries its rule, L3 at 14 and L4 at 54",
-	  "proto tcp action xsk", TCP(A6, 1000, B6, 80), 14, 54 },
+	  "proto tcp action xsk", TCP(A6, 1000, B6, 80), 14, 54, XF_L3_IPV6, 6 },
 	{ "Metadata: IPv6/TCP behind two extension headers has L4 at 70",
-	  "proto tcp action xsk", TCP(A6, 1000, B6, 80, .ext6 = 2), 14, 70 },
+	  "proto tcp action xsk", TCP(A6, 1000, B6, 80, .ext6 = 2), 14, 70, XF_L3_IPV6, 6 },
 	{ "Metadata: VLAN-tagged IPv4/UDP has L3 at 18 and L4 at 38",
-	  "vlan 5 action xsk", UDP(A4, 1000, B4, 53, TAG(5)), 18, 38 },
+	  "vlan 5 action xsk", UDP(A4, 1000, B4, 53, TAG(5)), 18, 38, XF_L3_IPV4, 17 },
 	{ "Metadata: QinQ IPv6/UDP has L3 at 22 and L4 at 62",
-	  "proto udp action xsk", UDP(A6, 1000, B6, 53, QINQ(3, 4)), 22, 62 },
+	  "proto udp action xsk", UDP(A6, 1000, B6, 53, QINQ(3, 4)), 22, 62, XF_L3_IPV6, 17 },
 	{ "Metadata: IPv4 ICMP has its ICMP header as L4 at 34",
-	  "proto icmp action xsk", ICMP(A4, B4), 14, 34 },
+	  "proto icmp action xsk", ICMP(A4, B4), 14, 34, XF_L3_IPV4, 1 },
 	{ "Metadata: a later IPv4 fragment has L3 at 14 and no L4",
-	  "proto udp action xsk", UDP(A4, 1000, B4, 53, .frag = 100), 14, NONE },
+	  "proto udp action xsk", UDP(A4, 1000, B4, 53, .frag = 100), 14, NONE, XF_L3_IPV4, 17 },
 	{ "Metadata: a later IPv6 fragment has L3 at 14 and no L4",
-	  "proto udp action xsk", UDP(A6, 1000, B6, 53, .frag6 = 2), 14, NONE },
+	  "proto udp action xsk", UDP(A6, 1000, B6, 53, .frag6 = 2), 14, NONE, XF_L3_IPV6, 17 },
 	{ "Metadata: the default xsk steering IPv6/TCP carries no rule (XF_NO_RULE)",
-	  NULL, TCP(A6, 1000, B6, 80), 14, 54 },
+	  NULL, TCP(A6, 1000, B6, 80), 14, 54, XF_L3_IPV6, 6 },
 	{ "Metadata: the default xsk steering ARP carries no rule, no L3, no L4",
-	  NULL, ARP(), NONE, NONE },
+	  NULL, ARP(), NONE, NONE, XF_L3_NONE, 0 },
 };
 #undef NONE
 
@@ -1650,7 +1654,7 @@ static void test_meta_row(void **state)
 	assert_int_equal(R.err, 0);
 	expect_retval(XDP_REDIRECT);
 	assert_int_equal(R.t.rule, id);
-	expect_meta(&F, id, c->l3, c->l4);
+	expect_meta(&F, id, c->l3, c->l4, c->family, c->proto);
 }
 
 /* Every other verdict, and xsk falling back to pass, leaves no metadata. */

@@ -4,12 +4,13 @@
 # the contract's consumer (tests/examples/xsk_libxdp.c: libxdp's xsk API on
 # xdp-fwd's pinned XSKMAP, no libxdpfwd).  Needs root; exit 77 is a skip.
 
-# Built with libxdp's and libbpf's flags only: the contract needs nothing of ours.
+# Built with libxdp's and libbpf's flags only, plus xdp-fwd's header-only ABI
+# (the layout of the metadata): the contract needs nothing of libxdpfwd.
 XSK_LIBXDP_PKGS := libxdp libbpf
-$(BUILD)/tests/xsk_libxdp: tests/examples/xsk_libxdp.c | $(BUILD)
+$(BUILD)/tests/xsk_libxdp: tests/examples/xsk_libxdp.c common/xf_abi.h headers/xf_compat.h | $(BUILD)
 	$(call msg,CC,$@)
 	$(Q)$(CC) -O2 -g -Wall -Wextra -Wno-unused-parameter \
-		$(shell pkg-config --cflags $(XSK_LIBXDP_PKGS)) -o $@ $< \
+		-Icommon -Iheaders $(shell pkg-config --cflags $(XSK_LIBXDP_PKGS)) -o $@ $< \
 		$(shell pkg-config --libs $(XSK_LIBXDP_PKGS))
 
 .PHONY: examples

@@ -18,8 +18,9 @@
  *   {"received": N, "duplicates": D, "no_meta": M, "bad_meta": B,
  *    "dports": {"PORT": C, ...}, "rules": {"ID": C, ...}}
  *
- * Only headers of libbpf, libxdp and the kernel's UAPI: the layout of the
- * metadata is restated here, as any other consumer would (see README).
+ * Only libbpf and libxdp are linked; of xdp-fwd it takes nothing but the
+ * header-only ABI (xf_abi.h, installed in include/xdpfwd/) for the layout
+ * of the metadata, as any other consumer would (see README).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -36,19 +37,13 @@
 #include <linux/if_xdp.h>
 #include <xdp/xsk.h>
 
+#include "xf_abi.h"
+
 #define NFRAMES		2048
 #define FRAME_SIZE	XSK_UMEM__DEFAULT_FRAME_SIZE
 #define MAX_SEEN	65536
 #define MAX_KEYS	64
 
-/* xdp-fwd's per-frame metadata (its xf_abi.h, struct xf_meta): the ABI. */
-struct fwd_meta {
-	__u32 rule_id;
-	__u16 l3_off, l4_off;
-	__u32 len;
-	__u32 magic;
-};
-#define FWD_META_MAGIC	0x78666d31u
 
 struct counter {
 	unsigned int key;
@@ -111,19 +106,20 @@ static unsigned int be32(const __u8 *p)
 }
 
 /* One received frame: its metadata, then IPv4/UDP and udp_send.py's payload. */
-static void account(struct rx *r, const __u8 *d, __u32 len)
+static void account(struct rx *r, __u8 *d, __u32 len)
 {
-	const struct fwd_meta *m = (const void *)(d - sizeof(*m));
+	struct xf_meta *m = (void *)(d - sizeof(*m));
 	unsigned int ihl, dport, flow, seq, bit;
 	const __u8 *udp, *pl;
 
 	r->received++;
-	if (m->magic != FWD_META_MAGIC)
+	if (m->magic != XF_META_MAGIC)
 		r->no_meta++;
 	else if (m->len != len || m->l3_off != 14)
 		r->bad_meta++;
 	else
 		bump(r->rules, m->rule_id);
+	m->magic = 0;	/* the buffer goes back to the kernel: no stale metadata (README) */
 	if (len < 14 + 20 + 8 || be16(d + 12) != 0x0800 || d[14 + 9] != 17)
 		return;
 	ihl = (d[14] & 0xf) * 4;
