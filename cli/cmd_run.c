@@ -124,8 +124,7 @@ struct runner {
 	const char *why;		/* waiting: the reason, a fault_names[] or below */
 	double bound_at, next_try, backoff;
 	char missing[64];		/* last "missing queues" message, said once */
-	char stats_path[PATH_MAX];
-	char lock_path[PATH_MAX + 8];
+	char lock_path[PATH_MAX];
 	int lock_fd;			/* flock()ed while this run owns the interface */
 };
 
@@ -142,12 +141,10 @@ static int claim_interface(struct runner *rr)
 	const char *ifname = rr->cfg.ifname;
 	struct xf_consumer c;
 	struct stat a, b;
-	FILE *f;
 	int fd;
 
-	if (xf_consumer_stats_path(ifname, rr->stats_path, sizeof(rr->stats_path)))
+	if (xf_consumer_path(ifname, XF_CONSUMER_LOCK, rr->lock_path, sizeof(rr->lock_path)))
 		goto unseen;
-	snprintf(rr->lock_path, sizeof(rr->lock_path), "%s.lock", rr->stats_path);
 	for (int tries = 0; tries < 10; tries++) {
 		if (mkdir(XF_RUN_DIR, 0755) && errno != EEXIST)
 			goto unseen;
@@ -163,13 +160,10 @@ static int claim_interface(struct runner *rr)
 			close(fd);
 			if (err != EWOULDBLOCK)
 				goto unseen;
-			f = xf_consumer_open(ifname, &c);
-			if (f)
-				fclose(f);
 			cli_err("%s already has a consumer in this network namespace (xdp-fwd run, "
 			       "pid %d): one run per interface; give that one every queue it "
-			       "should serve (--queues)", ifname, f ? c.pid : 0);
-			rr->stats_path[0] = '\0';
+			       "should serve (--queues)", ifname,
+			       xf_consumer_read(ifname, &c) ? 0 : c.pid);
 			return -EBUSY;
 		}
 		/* an exiting owner may have unlinked the file we locked */
@@ -182,7 +176,6 @@ static int claim_interface(struct runner *rr)
 unseen:
 	cli_warn("cannot keep the consumer's state in %s (%s): status will not see this run",
 		XF_RUN_DIR, strerror(errno));
-	rr->stats_path[0] = '\0';
 	return 0;
 }
 
@@ -190,7 +183,7 @@ static void release_interface(struct runner *rr)
 {
 	if (rr->lock_fd < 0)
 		return;
-	unlink(rr->stats_path);
+	xf_consumer_unpublish(rr->cfg.ifname);
 	unlink(rr->lock_path);	/* before the lock goes: see claim_interface() */
 	close(rr->lock_fd);
 	rr->lock_fd = -1;
@@ -449,14 +442,8 @@ static void summary(struct runner *rr, double secs, bool json, unsigned long lon
 		printf("  captured %llu, not captured (writer behind) %llu\n", captured, missed);
 }
 
-/*
- * Publish the consumer's state and per-queue counters for `xdp-fwd status`
- * and `stats --prometheus` (which show them while this process lives):
- * written to a temporary file and renamed, so a reader never sees half of
- * it.  The "# " lines up top are the state (xf_consumer_open reads them);
- * the counters are cumulative over re-binds, for every queue bound so far.
- */
-static void publish(struct runner *rr)
+/* The counters of every queue bound so far, cumulative over re-binds, as Prometheus text. */
+static void prom_write(struct runner *rr, FILE *f)
 {
 	static const char *const names[][2] = {
 		{ "xdp_fwd_xsk_rx_packets_total", "Frames the AF_XDP consumer received, by queue." },
@@ -467,24 +454,8 @@ static void publish(struct runner *rr)
 		{ "xdp_fwd_xsk_fill_ring_empty_total", "Times the fill ring was empty." },
 		{ "xdp_fwd_xsk_binds_total", "Times the AF_XDP consumer bound a socket to the queue." },
 	};
-	const char *path = rr->stats_path;
-	char tmp[PATH_MAX + 16];
 	struct qtotal v;
-	FILE *f;
 
-	if (!path[0])
-		return;
-	snprintf(tmp, sizeof(tmp), "%s.%d", path, (int)getpid());
-	f = fopen(tmp, "w");
-	if (!f)
-		return;
-	fprintf(f, "# pid %d\n", (int)getpid());
-	fprintf(f, "# state %s %s\n", rr->bound ? "running" : "waiting",
-		rr->bound ? "-" : rr->why);
-	fprintf(f, "# reconnects %llu\n", rr->reconnects);
-	for (unsigned int i = 0; rr->bound && i < rr->run.cfg.nq; i++)
-		fprintf(f, "# queue %u %s\n", rr->run.q[i].queue,
-			rr->run.q[i].zerocopy ? "zero-copy" : "copy");
 	for (size_t k = 0; k < ARRAY_SIZE(names); k++) {
 		fprintf(f, "# HELP %s %s\n# TYPE %s counter\n", names[k][0], names[k][1],
 			names[k][0]);
@@ -513,8 +484,36 @@ static void publish(struct runner *rr)
 	for (int c = FAULT_NONE + 1; c < FAULT_MAX; c++)
 		fprintf(f, "xdp_fwd_xsk_faults_total{iface=\"%s\",cause=\"%s\"} %llu\n",
 			rr->cfg.ifname, fault_names[c], rr->faults[c]);
-	if (fclose(f) || rename(tmp, path))
-		unlink(tmp);
+}
+
+/*
+ * Publish the consumer's state (for `xdp-fwd status`, `stats` and a second
+ * run) and its counters (for `stats --prometheus`), which they show while
+ * this process lives; xf_consumer_publish() replaces each file whole.
+ */
+static void publish(struct runner *rr)
+{
+	struct xf_consumer c = { .pid = (int)getpid(), .waiting = !rr->bound,
+				 .reconnects = rr->reconnects };
+	char *prom = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	if (rr->lock_fd < 0)
+		return;		/* not ours, or nowhere to publish */
+	if (!rr->bound)
+		snprintf(c.reason, sizeof(c.reason), "%s", rr->why);
+	for (unsigned int i = 0; rr->bound && i < rr->run.cfg.nq && c.nq < XF_CONSUMER_MAX_QUEUES; i++) {
+		c.q[c.nq].queue = rr->run.q[i].queue;
+		c.q[c.nq++].zerocopy = rr->run.q[i].zerocopy;
+	}
+	f = open_memstream(&prom, &len);
+	if (!f)
+		return;
+	prom_write(rr, f);
+	if (!fclose(f))
+		xf_consumer_publish(rr->cfg.ifname, &c, prom, len);
+	free(prom);
 }
 
 /*
