@@ -915,6 +915,117 @@ static int run_loop(struct runner *rr, double duration, __u32 count, double t0)
 	return XF_EXIT_OK;
 }
 
+/* What run's options ask for beyond the xf_run_cfg they fill in. */
+struct run_args {
+	const char *queues, *cpus, *mode, *write_path;
+	double duration;
+	__u32 count;
+	bool json;
+};
+
+/* The interface, --queues and --cpus against the device and the machine; XF_EXIT_* or -1 when fine. */
+static int run_targets(struct runner *rr, const struct run_args *a)
+{
+	struct xf_run_cfg *cfg = &rr->cfg;
+	int ret;
+
+	cfg->ifindex = xf_ifindex(cfg->ifname);
+	if (cfg->ifindex < 0)
+		return XF_EXIT_FAIL;
+	ret = parse_queues(rr, a->queues);
+	if (ret >= 0)
+		return ret;
+	if (a->cpus) {
+		long ncpu = sysconf(_SC_NPROCESSORS_CONF);
+
+		if (xf_parse_list(a->cpus, cfg->cpus, XF_MAX_QUEUES, ncpu > 0 ? ncpu : 1,
+				  &cfg->ncpus)) {
+			cli_err("bad --cpus '%s' (CPUs 0..%ld, e.g. 1 or 0-1)", a->cpus, ncpu - 1);
+			return XF_EXIT_USAGE;
+		}
+	}
+	return -1;
+}
+
+/* How workers wait and what they run (--mode); *cap is capture's writer.  0 or -1. */
+static int run_setup_proc(struct runner *rr, const struct run_args *a, struct xf_capture **cap)
+{
+	struct xf_run_cfg *cfg = &rr->cfg;
+	unsigned int cur = 1, max = 1;
+
+	if (xf_iface_napi_threaded(cfg->ifname) == 1)
+		cfg->idle_yields = 0;	/* see xf_run_cfg.idle_yields */
+	/* capture has one ring per socket: enough for every queue the device can have */
+	xf_iface_queues(cfg->ifname, &cur, &max);
+	rr->cap_nq = rr->all ? (max < XF_MAX_QUEUES ? max : XF_MAX_QUEUES) : rr->nwant;
+	if (!strcmp(a->mode, "l2fwd")) {
+		cfg->ops = xf_proc_l2fwd;
+	} else if (a->write_path) {
+		*cap = xf_capture_open(a->write_path, rr->cap_nq, 8192, cfg->frame_size);
+		if (!*cap)
+			return -1;
+		cfg->ops = xf_proc_capture(*cap);
+	} else {
+		rr->cap_nq = XF_MAX_QUEUES;
+	}
+	return 0;
+}
+
+/* Bind, serve until a stop or a fault that ends the run, then the summary: XF_EXIT_*. */
+static int run_serve(struct runner *rr, const struct run_args *a, struct xf_capture **cap)
+{
+	unsigned long long written = 0, missed = 0;
+	double t0, secs;
+	int ret;
+
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	plan_queues(rr);
+	if (bind_queues(rr))
+		return XF_EXIT_FAIL;
+	publish(rr);	/* status sees the consumer from its first bind */
+
+	t0 = xf_now();
+	rr->bound_at = t0;
+	rr->backoff = RECONNECT_MIN_S / 2;	/* the first fault doubles it to the minimum */
+	rr->why = fault_names[FAULT_NONE];
+	ret = run_loop(rr, a->duration, a->count, t0);
+	unbind(rr, true);	/* out of the map first: from here on frames go to the kernel */
+	secs = xf_now() - t0;
+	if (*cap) {
+		xf_capture_close(*cap, &written, &missed);
+		*cap = NULL;
+	}
+	summary(rr, secs, a->json, written, missed, a->write_path != NULL);
+	for (unsigned int i = 0; i < rr->norder; i++)
+		if (!rr->qt[rr->order[i]].accounted) {
+			cli_err("queue %u: UMEM frames unaccounted for (a bug)", rr->order[i]);
+			ret = XF_EXIT_FAIL;
+		}
+	return ret;
+}
+
+/* From the checked options to the end of the run, everything undone: XF_EXIT_*. */
+static int run_consumer(struct runner *rr, const struct run_args *a)
+{
+	struct xf_capture *cap = NULL;
+	int ret = run_targets(rr, a);
+
+	if (ret >= 0)
+		return ret;
+	ret = XF_EXIT_FAIL;
+	if (!claim_interface(rr) && !open_program(rr) && !run_setup_proc(rr, a, &cap))
+		ret = run_serve(rr, a, &cap);
+	unbind(rr, false);
+	release_interface(rr);
+	if (cap)
+		xf_capture_close(cap, NULL, NULL);
+	xf_run_cfg_fini(&rr->cfg);
+	if (rr->loaded_here && xf_unload(rr->cfg.ifname))
+		ret = XF_EXIT_FAIL;
+	return ret;
+}
+
 int do_run(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -945,7 +1056,6 @@ int do_run(int argc, char **argv)
 	double duration = 0;
 	__u32 count = 0, v;
 	bool json = false;
-	struct xf_capture *cap = NULL;
 	int c, ret = XF_EXIT_USAGE;
 
 	if (!rr) {
@@ -1047,84 +1157,14 @@ int do_run(int argc, char **argv)
 		cli_err("--batch %u is larger than --ring-size %u", cfg->batch, cfg->ring_size);
 		goto out_free;
 	}
-	ret = XF_EXIT_FAIL;
-	cfg->ifindex = xf_ifindex(cfg->ifname);
-	if (cfg->ifindex < 0)
-		goto out_free;
-	c = parse_queues(rr, queues);
-	if (c >= 0) {
-		ret = c;
-		goto out_free;
-	}
-	if (cpus) {
-		long ncpu = sysconf(_SC_NPROCESSORS_CONF);
-
-		if (xf_parse_list(cpus, cfg->cpus, XF_MAX_QUEUES, ncpu > 0 ? ncpu : 1, &cfg->ncpus)) {
-			cli_err("bad --cpus '%s' (CPUs 0..%ld, e.g. 1 or 0-1)", cpus, ncpu - 1);
-			ret = XF_EXIT_USAGE;
-			goto out_free;
-		}
-	}
-	if (claim_interface(rr))
-		goto out;
-	if (open_program(rr))
-		goto out;
-	if (xf_iface_napi_threaded(cfg->ifname) == 1)
-		cfg->idle_yields = 0;	/* see xf_run_cfg.idle_yields */
-
-	/* capture has one ring per socket: enough for every queue the device can have */
 	{
-		unsigned int cur = 1, max = 1;
+		const struct run_args args = {
+			.queues = queues, .cpus = cpus, .mode = mode, .write_path = write_path,
+			.duration = duration, .count = count, .json = json,
+		};
 
-		xf_iface_queues(cfg->ifname, &cur, &max);
-		rr->cap_nq = rr->all ? (max < XF_MAX_QUEUES ? max : XF_MAX_QUEUES) : rr->nwant;
+		ret = run_consumer(rr, &args);
 	}
-	if (!strcmp(mode, "l2fwd")) {
-		cfg->ops = xf_proc_l2fwd;
-	} else if (write_path) {
-		cap = xf_capture_open(write_path, rr->cap_nq, 8192, cfg->frame_size);
-		if (!cap)
-			goto out;
-		cfg->ops = xf_proc_capture(cap);
-	} else {
-		rr->cap_nq = XF_MAX_QUEUES;
-	}
-
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
-	plan_queues(rr);
-	if (bind_queues(rr))
-		goto out;
-	publish(rr);	/* status sees the consumer from its first bind */
-
-	double t0 = xf_now();
-
-	rr->bound_at = t0;
-	rr->backoff = RECONNECT_MIN_S / 2;	/* the first fault doubles it to the minimum */
-	rr->why = fault_names[FAULT_NONE];
-	ret = run_loop(rr, duration, count, t0);
-	unbind(rr, true);	/* out of the map first: from here on frames go to the kernel */
-	double secs = xf_now() - t0;
-	unsigned long long written = 0, missed = 0;
-
-	if (cap) {
-		xf_capture_close(cap, &written, &missed);
-		cap = NULL;
-	}
-	summary(rr, secs, json, written, missed, write_path != NULL);
-	for (unsigned int i = 0; i < rr->norder; i++)
-		if (!rr->qt[rr->order[i]].accounted) {
-			cli_err("queue %u: UMEM frames unaccounted for (a bug)", rr->order[i]);
-			ret = XF_EXIT_FAIL;
-		}
-out:
-	unbind(rr, false);
-	release_interface(rr);
-	if (cap)
-		xf_capture_close(cap, NULL, NULL);
-	xf_run_cfg_fini(cfg);
-	if (rr->loaded_here && xf_unload(cfg->ifname))
-		ret = XF_EXIT_FAIL;
 out_free:
 	free(rr);
 	return ret;

@@ -33,8 +33,11 @@ int xf_consumer_path(const char *ifname, enum xf_consumer_file which, char *buf,
 }
 
 /*
- * Replace path with what fill() writes: into path.PID first, then
+ * Replace path with what fill() writes: into path.tmp first, then
  * rename()d over it, so that a reader sees the old file or the new one.
+ * One name, not one per process: only the interface's owner writes, and a
+ * temporary file that a killed owner left behind is then taken over by
+ * the next owner's first write instead of staying forever.
  */
 static int replace_file(const char *path, int (*fill)(FILE *f, const void *arg),
 			const void *arg)
@@ -43,7 +46,7 @@ static int replace_file(const char *path, int (*fill)(FILE *f, const void *arg),
 	int err;
 	FILE *f;
 
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.%d", path, (int)getpid()) >= sizeof(tmp))
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp))
 		return -ENAMETOOLONG;
 	f = fopen(tmp, "we");
 	if (!f)
@@ -229,13 +232,21 @@ FILE *xf_consumer_prom_open(const char *ifname)
 	return fopen(path, "re");
 }
 
+/* Remove one published file and the temporary file it is written through. */
+static void unpublish(const char *ifname, enum xf_consumer_file which)
+{
+	char path[PATH_MAX], tmp[PATH_MAX + 16];
+
+	if (xf_consumer_path(ifname, which, path, sizeof(path)))
+		return;
+	unlink(path);
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) < sizeof(tmp))
+		unlink(tmp);
+}
+
 void xf_consumer_unpublish(const char *ifname)
 {
-	char path[PATH_MAX];
-
 	/* the state first: without it the counters are no consumer's */
-	if (!xf_consumer_path(ifname, XF_CONSUMER_STATE, path, sizeof(path)))
-		unlink(path);
-	if (!xf_consumer_path(ifname, XF_CONSUMER_PROM, path, sizeof(path)))
-		unlink(path);
+	unpublish(ifname, XF_CONSUMER_STATE);
+	unpublish(ifname, XF_CONSUMER_PROM);
 }

@@ -10,8 +10,9 @@
  *   NETNS-IFACE.lock   flock()ed for the consumer's life (see cmd_run.c)
  *
  * The network namespace's inode keeps namespaces with equal interface
- * names apart.  Both data files are replaced whole (a temporary file, then
- * rename()), so a reader never sees half of one.
+ * names apart.  Both data files are replaced whole (written to FILE.tmp,
+ * then rename()d), so a reader never sees half of one.  Only the holder of
+ * the lock publishes: the temporary names are not per process.
  *
  * The state file is text, one "key=value" per line, in this order:
  *
@@ -80,7 +81,7 @@ int xf_consumer_read(const char *ifname, struct xf_consumer *c);
 /* The Prometheus text of ifname's live consumer, open for reading, or NULL. */
 FILE *xf_consumer_prom_open(const char *ifname);
 
-/* Remove ifname's state and counter files (the consumer's own, at its end). */
+/* Remove ifname's state and counter files and their temporaries (the owner's, at its end). */
 void xf_consumer_unpublish(const char *ifname);
 
 #endif /* XF_STATE_H */
