@@ -129,7 +129,6 @@ static int status_read(const char *ifname, struct status *st)
 {
 	struct xf_maps m;
 	struct xf_table t;
-	FILE *f;
 
 	memset(st, 0, sizeof(*st));
 	snprintf(st->ifname, sizeof(st->ifname), "%s", ifname);
@@ -149,11 +148,7 @@ static int status_read(const char *ifname, struct status *st)
 		xf_xdp_features_read(st->ifindex, &st->xf);
 	else
 		st->xf.why = "the interface is gone";
-	f = xf_consumer_open(ifname, &st->cons);
-	if (f) {
-		st->has_consumer = true;
-		fclose(f);
-	}
+	st->has_consumer = !xf_consumer_read(ifname, &st->cons);
 
 	if (xf_maps_open_pinned(ifname, &m))
 		return -EIO;
@@ -261,13 +256,11 @@ static void status_print(const struct status *st, struct jw *w)
 static void not_loaded(const char *ifname)
 {
 	struct xf_consumer c;
-	FILE *f = xf_consumer_open(ifname, &c);
 
-	if (!f) {
+	if (xf_consumer_read(ifname, &c)) {
 		cli_err("xdp-fwd is not loaded on %s", ifname);
 		return;
 	}
-	fclose(f);
 	cli_err("xdp-fwd is not loaded on %s; an 'xdp-fwd run' (pid %d) waits there for it (%s)",
 	       ifname, c.pid, c.waiting ? c.reason : "running");
 }

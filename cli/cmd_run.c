@@ -124,8 +124,7 @@ struct runner {
 	const char *why;		/* waiting: the reason, a fault_names[] or below */
 	double bound_at, next_try, backoff;
 	char missing[64];		/* last "missing queues" message, said once */
-	char stats_path[PATH_MAX];
-	char lock_path[PATH_MAX + 8];
+	char lock_path[PATH_MAX];
 	int lock_fd;			/* flock()ed while this run owns the interface */
 };
 
@@ -142,12 +141,10 @@ static int claim_interface(struct runner *rr)
 	const char *ifname = rr->cfg.ifname;
 	struct xf_consumer c;
 	struct stat a, b;
-	FILE *f;
 	int fd;
 
-	if (xf_consumer_stats_path(ifname, rr->stats_path, sizeof(rr->stats_path)))
+	if (xf_consumer_path(ifname, XF_CONSUMER_LOCK, rr->lock_path, sizeof(rr->lock_path)))
 		goto unseen;
-	snprintf(rr->lock_path, sizeof(rr->lock_path), "%s.lock", rr->stats_path);
 	for (int tries = 0; tries < 10; tries++) {
 		if (mkdir(XF_RUN_DIR, 0755) && errno != EEXIST)
 			goto unseen;
@@ -163,13 +160,10 @@ static int claim_interface(struct runner *rr)
 			close(fd);
 			if (err != EWOULDBLOCK)
 				goto unseen;
-			f = xf_consumer_open(ifname, &c);
-			if (f)
-				fclose(f);
 			cli_err("%s already has a consumer in this network namespace (xdp-fwd run, "
 			       "pid %d): one run per interface; give that one every queue it "
-			       "should serve (--queues)", ifname, f ? c.pid : 0);
-			rr->stats_path[0] = '\0';
+			       "should serve (--queues)", ifname,
+			       xf_consumer_read(ifname, &c) ? 0 : c.pid);
 			return -EBUSY;
 		}
 		/* an exiting owner may have unlinked the file we locked */
@@ -182,7 +176,6 @@ static int claim_interface(struct runner *rr)
 unseen:
 	cli_warn("cannot keep the consumer's state in %s (%s): status will not see this run",
 		XF_RUN_DIR, strerror(errno));
-	rr->stats_path[0] = '\0';
 	return 0;
 }
 
@@ -190,7 +183,7 @@ static void release_interface(struct runner *rr)
 {
 	if (rr->lock_fd < 0)
 		return;
-	unlink(rr->stats_path);
+	xf_consumer_unpublish(rr->cfg.ifname);
 	unlink(rr->lock_path);	/* before the lock goes: see claim_interface() */
 	close(rr->lock_fd);
 	rr->lock_fd = -1;
@@ -449,14 +442,8 @@ static void summary(struct runner *rr, double secs, bool json, unsigned long lon
 		printf("  captured %llu, not captured (writer behind) %llu\n", captured, missed);
 }
 
-/*
- * Publish the consumer's state and per-queue counters for `xdp-fwd status`
- * and `stats --prometheus` (which show them while this process lives):
- * written to a temporary file and renamed, so a reader never sees half of
- * it.  The "# " lines up top are the state (xf_consumer_open reads them);
- * the counters are cumulative over re-binds, for every queue bound so far.
- */
-static void publish(struct runner *rr)
+/* The counters of every queue bound so far, cumulative over re-binds, as Prometheus text. */
+static void prom_write(struct runner *rr, FILE *f)
 {
 	static const char *const names[][2] = {
 		{ "xdp_fwd_xsk_rx_packets_total", "Frames the AF_XDP consumer received, by queue." },
@@ -467,24 +454,8 @@ static void publish(struct runner *rr)
 		{ "xdp_fwd_xsk_fill_ring_empty_total", "Times the fill ring was empty." },
 		{ "xdp_fwd_xsk_binds_total", "Times the AF_XDP consumer bound a socket to the queue." },
 	};
-	const char *path = rr->stats_path;
-	char tmp[PATH_MAX + 16];
 	struct qtotal v;
-	FILE *f;
 
-	if (!path[0])
-		return;
-	snprintf(tmp, sizeof(tmp), "%s.%d", path, (int)getpid());
-	f = fopen(tmp, "w");
-	if (!f)
-		return;
-	fprintf(f, "# pid %d\n", (int)getpid());
-	fprintf(f, "# state %s %s\n", rr->bound ? "running" : "waiting",
-		rr->bound ? "-" : rr->why);
-	fprintf(f, "# reconnects %llu\n", rr->reconnects);
-	for (unsigned int i = 0; rr->bound && i < rr->run.cfg.nq; i++)
-		fprintf(f, "# queue %u %s\n", rr->run.q[i].queue,
-			rr->run.q[i].zerocopy ? "zero-copy" : "copy");
 	for (size_t k = 0; k < ARRAY_SIZE(names); k++) {
 		fprintf(f, "# HELP %s %s\n# TYPE %s counter\n", names[k][0], names[k][1],
 			names[k][0]);
@@ -513,8 +484,36 @@ static void publish(struct runner *rr)
 	for (int c = FAULT_NONE + 1; c < FAULT_MAX; c++)
 		fprintf(f, "xdp_fwd_xsk_faults_total{iface=\"%s\",cause=\"%s\"} %llu\n",
 			rr->cfg.ifname, fault_names[c], rr->faults[c]);
-	if (fclose(f) || rename(tmp, path))
-		unlink(tmp);
+}
+
+/*
+ * Publish the consumer's state (for `xdp-fwd status`, `stats` and a second
+ * run) and its counters (for `stats --prometheus`), which they show while
+ * this process lives; xf_consumer_publish() replaces each file whole.
+ */
+static void publish(struct runner *rr)
+{
+	struct xf_consumer c = { .pid = (int)getpid(), .waiting = !rr->bound,
+				 .reconnects = rr->reconnects };
+	char *prom = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	if (rr->lock_fd < 0)
+		return;		/* not ours, or nowhere to publish */
+	if (!rr->bound)
+		snprintf(c.reason, sizeof(c.reason), "%s", rr->why);
+	for (unsigned int i = 0; rr->bound && i < rr->run.cfg.nq && c.nq < XF_CONSUMER_MAX_QUEUES; i++) {
+		c.q[c.nq].queue = rr->run.q[i].queue;
+		c.q[c.nq++].zerocopy = rr->run.q[i].zerocopy;
+	}
+	f = open_memstream(&prom, &len);
+	if (!f)
+		return;
+	prom_write(rr, f);
+	if (!fclose(f))
+		xf_consumer_publish(rr->cfg.ifname, &c, prom, len);
+	free(prom);
 }
 
 /*
@@ -916,6 +915,117 @@ static int run_loop(struct runner *rr, double duration, __u32 count, double t0)
 	return XF_EXIT_OK;
 }
 
+/* What run's options ask for beyond the xf_run_cfg they fill in. */
+struct run_args {
+	const char *queues, *cpus, *mode, *write_path;
+	double duration;
+	__u32 count;
+	bool json;
+};
+
+/* The interface, --queues and --cpus against the device and the machine; XF_EXIT_* or -1 when fine. */
+static int run_targets(struct runner *rr, const struct run_args *a)
+{
+	struct xf_run_cfg *cfg = &rr->cfg;
+	int ret;
+
+	cfg->ifindex = xf_ifindex(cfg->ifname);
+	if (cfg->ifindex < 0)
+		return XF_EXIT_FAIL;
+	ret = parse_queues(rr, a->queues);
+	if (ret >= 0)
+		return ret;
+	if (a->cpus) {
+		long ncpu = sysconf(_SC_NPROCESSORS_CONF);
+
+		if (xf_parse_list(a->cpus, cfg->cpus, XF_MAX_QUEUES, ncpu > 0 ? ncpu : 1,
+				  &cfg->ncpus)) {
+			cli_err("bad --cpus '%s' (CPUs 0..%ld, e.g. 1 or 0-1)", a->cpus, ncpu - 1);
+			return XF_EXIT_USAGE;
+		}
+	}
+	return -1;
+}
+
+/* How workers wait and what they run (--mode); *cap is capture's writer.  0 or -1. */
+static int run_setup_proc(struct runner *rr, const struct run_args *a, struct xf_capture **cap)
+{
+	struct xf_run_cfg *cfg = &rr->cfg;
+	unsigned int cur = 1, max = 1;
+
+	if (xf_iface_napi_threaded(cfg->ifname) == 1)
+		cfg->idle_yields = 0;	/* see xf_run_cfg.idle_yields */
+	/* capture has one ring per socket: enough for every queue the device can have */
+	xf_iface_queues(cfg->ifname, &cur, &max);
+	rr->cap_nq = rr->all ? (max < XF_MAX_QUEUES ? max : XF_MAX_QUEUES) : rr->nwant;
+	if (!strcmp(a->mode, "l2fwd")) {
+		cfg->ops = xf_proc_l2fwd;
+	} else if (a->write_path) {
+		*cap = xf_capture_open(a->write_path, rr->cap_nq, 8192, cfg->frame_size);
+		if (!*cap)
+			return -1;
+		cfg->ops = xf_proc_capture(*cap);
+	} else {
+		rr->cap_nq = XF_MAX_QUEUES;
+	}
+	return 0;
+}
+
+/* Bind, serve until a stop or a fault that ends the run, then the summary: XF_EXIT_*. */
+static int run_serve(struct runner *rr, const struct run_args *a, struct xf_capture **cap)
+{
+	unsigned long long written = 0, missed = 0;
+	double t0, secs;
+	int ret;
+
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	plan_queues(rr);
+	if (bind_queues(rr))
+		return XF_EXIT_FAIL;
+	publish(rr);	/* status sees the consumer from its first bind */
+
+	t0 = xf_now();
+	rr->bound_at = t0;
+	rr->backoff = RECONNECT_MIN_S / 2;	/* the first fault doubles it to the minimum */
+	rr->why = fault_names[FAULT_NONE];
+	ret = run_loop(rr, a->duration, a->count, t0);
+	unbind(rr, true);	/* out of the map first: from here on frames go to the kernel */
+	secs = xf_now() - t0;
+	if (*cap) {
+		xf_capture_close(*cap, &written, &missed);
+		*cap = NULL;
+	}
+	summary(rr, secs, a->json, written, missed, a->write_path != NULL);
+	for (unsigned int i = 0; i < rr->norder; i++)
+		if (!rr->qt[rr->order[i]].accounted) {
+			cli_err("queue %u: UMEM frames unaccounted for (a bug)", rr->order[i]);
+			ret = XF_EXIT_FAIL;
+		}
+	return ret;
+}
+
+/* From the checked options to the end of the run, everything undone: XF_EXIT_*. */
+static int run_consumer(struct runner *rr, const struct run_args *a)
+{
+	struct xf_capture *cap = NULL;
+	int ret = run_targets(rr, a);
+
+	if (ret >= 0)
+		return ret;
+	ret = XF_EXIT_FAIL;
+	if (!claim_interface(rr) && !open_program(rr) && !run_setup_proc(rr, a, &cap))
+		ret = run_serve(rr, a, &cap);
+	unbind(rr, false);
+	release_interface(rr);
+	if (cap)
+		xf_capture_close(cap, NULL, NULL);
+	xf_run_cfg_fini(&rr->cfg);
+	if (rr->loaded_here && xf_unload(rr->cfg.ifname))
+		ret = XF_EXIT_FAIL;
+	return ret;
+}
+
 int do_run(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -946,7 +1056,6 @@ int do_run(int argc, char **argv)
 	double duration = 0;
 	__u32 count = 0, v;
 	bool json = false;
-	struct xf_capture *cap = NULL;
 	int c, ret = XF_EXIT_USAGE;
 
 	if (!rr) {
@@ -1048,84 +1157,14 @@ int do_run(int argc, char **argv)
 		cli_err("--batch %u is larger than --ring-size %u", cfg->batch, cfg->ring_size);
 		goto out_free;
 	}
-	ret = XF_EXIT_FAIL;
-	cfg->ifindex = xf_ifindex(cfg->ifname);
-	if (cfg->ifindex < 0)
-		goto out_free;
-	c = parse_queues(rr, queues);
-	if (c >= 0) {
-		ret = c;
-		goto out_free;
-	}
-	if (cpus) {
-		long ncpu = sysconf(_SC_NPROCESSORS_CONF);
-
-		if (xf_parse_list(cpus, cfg->cpus, XF_MAX_QUEUES, ncpu > 0 ? ncpu : 1, &cfg->ncpus)) {
-			cli_err("bad --cpus '%s' (CPUs 0..%ld, e.g. 1 or 0-1)", cpus, ncpu - 1);
-			ret = XF_EXIT_USAGE;
-			goto out_free;
-		}
-	}
-	if (claim_interface(rr))
-		goto out;
-	if (open_program(rr))
-		goto out;
-	if (xf_iface_napi_threaded(cfg->ifname) == 1)
-		cfg->idle_yields = 0;	/* see xf_run_cfg.idle_yields */
-
-	/* capture has one ring per socket: enough for every queue the device can have */
 	{
-		unsigned int cur = 1, max = 1;
+		const struct run_args args = {
+			.queues = queues, .cpus = cpus, .mode = mode, .write_path = write_path,
+			.duration = duration, .count = count, .json = json,
+		};
 
-		xf_iface_queues(cfg->ifname, &cur, &max);
-		rr->cap_nq = rr->all ? (max < XF_MAX_QUEUES ? max : XF_MAX_QUEUES) : rr->nwant;
+		ret = run_consumer(rr, &args);
 	}
-	if (!strcmp(mode, "l2fwd")) {
-		cfg->ops = xf_proc_l2fwd;
-	} else if (write_path) {
-		cap = xf_capture_open(write_path, rr->cap_nq, 8192, cfg->frame_size);
-		if (!cap)
-			goto out;
-		cfg->ops = xf_proc_capture(cap);
-	} else {
-		rr->cap_nq = XF_MAX_QUEUES;
-	}
-
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
-	plan_queues(rr);
-	if (bind_queues(rr))
-		goto out;
-	publish(rr);	/* status sees the consumer from its first bind */
-
-	double t0 = xf_now();
-
-	rr->bound_at = t0;
-	rr->backoff = RECONNECT_MIN_S / 2;	/* the first fault doubles it to the minimum */
-	rr->why = fault_names[FAULT_NONE];
-	ret = run_loop(rr, duration, count, t0);
-	unbind(rr, true);	/* out of the map first: from here on frames go to the kernel */
-	double secs = xf_now() - t0;
-	unsigned long long written = 0, missed = 0;
-
-	if (cap) {
-		xf_capture_close(cap, &written, &missed);
-		cap = NULL;
-	}
-	summary(rr, secs, json, written, missed, write_path != NULL);
-	for (unsigned int i = 0; i < rr->norder; i++)
-		if (!rr->qt[rr->order[i]].accounted) {
-			cli_err("queue %u: UMEM frames unaccounted for (a bug)", rr->order[i]);
-			ret = XF_EXIT_FAIL;
-		}
-out:
-	unbind(rr, false);
-	release_interface(rr);
-	if (cap)
-		xf_capture_close(cap, NULL, NULL);
-	xf_run_cfg_fini(cfg);
-	if (rr->loaded_here && xf_unload(cfg->ifname))
-		ret = XF_EXIT_FAIL;
 out_free:
 	free(rr);
 	return ret;

@@ -144,13 +144,12 @@ static void prom_sample(const char *name, const char *ifname, const char *label,
 static void print_consumer_stats(const char *ifname)
 {
 	char line[512];
-	FILE *f = xf_consumer_open(ifname, NULL);
+	FILE *f = xf_consumer_prom_open(ifname);
 
 	if (!f)
 		return;
 	while (fgets(line, sizeof(line), f))
-		if (line[0] != '#' || !strncmp(line, "# HELP ", 7) || !strncmp(line, "# TYPE ", 7))
-			fputs(line, stdout);	/* not the consumer's state lines */
+		fputs(line, stdout);
 	fclose(f);
 }
 

@@ -37,6 +37,7 @@ xf_print_fn xf_set_print(xf_print_fn fn);
 const char *xf_version(void);
 
 #include "xf_util.h"
+#include "xf_state.h"
 #include "xf_features.h"
 #include "xf_loader.h"
 #include "xf_maps.h"

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
-/* xf_util.h - numbers, names, interfaces, a clock, and what a running consumer publishes. */
+/* xf_util.h - numbers, names, interfaces, and a clock. */
 #ifndef XF_UTIL_H
 #define XF_UTIL_H
 
@@ -27,38 +27,6 @@ const char *xf_action_name(__u32 action);
 const char *xf_perr_name(__u32 err);
 const char *xf_event_name(__u32 ev);
 int xf_action_parse(const char *s);	/* -1 when unknown */
-
-/*
- * Where a running `xdp-fwd run` publishes its per-queue counters for
- * `stats --prometheus`: /run/xdp-fwd/NETNS-IFACE.prom (the network
- * namespace's inode keeps namespaces with equal interface names apart).
- */
-#define XF_RUN_DIR "/run/xdp-fwd"
-int xf_consumer_stats_path(const char *ifname, char *buf, size_t len);
-
-/*
- * What a running `xdp-fwd run` on an interface publishes about itself: the
- * "# " lines at the top of its file (pid, state, reconnects, one line per
- * queue it has a socket on now), then its counters.
- */
-#define XF_CONSUMER_MAX_QUEUES 64
-struct xf_consumer {
-	int pid;
-	bool waiting;		/* no socket bound: the interface is not ready */
-	char reason[32];	/* why it waits ("link-down", ...); "" when running */
-	unsigned long long reconnects;
-	unsigned int nq;	/* queues with a socket now */
-	struct {
-		unsigned int queue;
-		bool zerocopy;
-	} q[XF_CONSUMER_MAX_QUEUES];
-};
-/*
- * Open ifname's consumer file when the consumer that wrote it still lives
- * (a killed one leaves its file behind): the stream is positioned after the
- * "# pid" line and c (when not NULL) is filled in.  NULL when there is none.
- */
-FILE *xf_consumer_open(const char *ifname, struct xf_consumer *c);
 
 /* Seconds since an arbitrary start (CLOCK_MONOTONIC). */
 double xf_now(void);

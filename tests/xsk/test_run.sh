@@ -561,7 +561,7 @@ scen_tworuns() {
 	run_stop
 	check_eq "tworuns: and exits 0" "$RUN_RC" 0
 	check "tworuns: no state left once the last run ended" \
-		bash -c "! ls /run/xdp-fwd/*-b0.prom* 2>/dev/null | grep -q ."
+		bash -c "! ls /run/xdp-fwd/*-b0.* 2>/dev/null | grep -q ."
 }
 
 inner() {
