@@ -37,9 +37,10 @@ $(BUILD)/tests/udp_sink: tests/bench/udp_sink.c | $(BUILD)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D) && $(CC) -O2 -Wall -o $@ $<
 
-$(BUILD)/tests/napi_pid: tests/bench/napi_pid.c | $(BUILD)
+# The library's generic netlink client (lib/xf_genl.c, hidden: from the archive).
+$(BUILD)/tests/napi_pid: tests/bench/napi_pid.c lib/xf_genl.h $(BUILD)/libxdpfwd.a | $(BUILD)
 	$(call msg,CC,$@)
-	$(Q)mkdir -p $(@D) && $(CC) -O2 -Wall -Wextra -o $@ $<
+	$(Q)mkdir -p $(@D) && $(CC) $(CFLAGS) -Ilib -o $@ $< $(BUILD)/libxdpfwd.a $(LDLIBS)
 
 .PHONY: bench bench-smoke
 # Per-packet cost first, then the end-to-end rates on the veth testbed.
