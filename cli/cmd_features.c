@@ -191,7 +191,7 @@ int do_features(int argc, char **argv)
 			cli_err("unexpected argument '%s'", argv[optind + 1]);
 		else
 			cli_err("features needs an interface");
-		cli_help(cmd, stderr, 0, NULL);
+		cli_usage(cmd, stderr);
 		return XF_EXIT_USAGE;
 	}
 	f.ifname = argv[optind];

@@ -30,7 +30,7 @@ int do_load(int argc, char **argv)
 	if (argc - optind != 1) {
 		cli_err(argc - optind ? "unexpected argument '%s'" : "load needs an interface%s",
 		       argc - optind ? argv[optind + 1] : "");
-		cli_help(cmd, stderr, 0, NULL);
+		cli_usage(cmd, stderr);
 		return XF_EXIT_USAGE;
 	}
 	o.mode = a.mode;

@@ -45,7 +45,7 @@ int do_policy(int argc, char **argv)
 	if (cli_help_wanted(cmd, argc, argv))
 		return XF_EXIT_OK;
 	if (argc < 2) {
-		cli_help(cmd, stderr, 0, NULL);
+		cli_usage(cmd, stderr);
 		return XF_EXIT_USAGE;
 	}
 	ifname = argv[1];
@@ -126,7 +126,7 @@ int do_port(int argc, char **argv)
 	if (cli_help_wanted(cmd, argc, argv))
 		return XF_EXIT_OK;
 	if (argc < 3) {
-		cli_help(cmd, stderr, 0, NULL);
+		cli_usage(cmd, stderr);
 		return XF_EXIT_USAGE;
 	}
 	if (!strcmp(argv[1], "list")) {

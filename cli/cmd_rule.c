@@ -308,7 +308,7 @@ int do_rule(int argc, char **argv)
 	if (cli_help_wanted(cmd, argc, argv))
 		return XF_EXIT_OK;
 	if (argc < 2) {
-		cli_help(cmd, stderr, 0, NULL);
+		cli_usage(cmd, stderr);
 		return XF_EXIT_USAGE;
 	}
 	if (cli_json && strcmp(argv[1], "list") && strcmp(argv[1], "show")) {

@@ -57,16 +57,16 @@ static int global_opts(int argc, char **argv, int *i)
 			printf("xdp-fwd %s (libxdpfwd %s)\n", XDPFWD_TOOL_VERSION, xf_version());
 			return XF_EXIT_OK;
 		} else if (!strcmp(argv[*i], "-h") || !strcmp(argv[*i], "--help")) {
-			cli_help(&cli_global, stdout, argc, argv);
+			cli_help(&cli_global, argc, argv);
 			return XF_EXIT_OK;
 		} else {
 			cli_err("unknown option '%s'", argv[*i]);
-			cli_help(&cli_global, stderr, 0, NULL);
+			cli_usage(&cli_global, stderr);
 			return XF_EXIT_USAGE;
 		}
 	}
 	if (*i >= argc) {
-		cli_help(&cli_global, stderr, 0, NULL);
+		cli_usage(&cli_global, stderr);
 		return XF_EXIT_USAGE;
 	}
 	return -1;
@@ -83,7 +83,7 @@ int main(int argc, char **argv)
 	cmd = cli_cmd_find(argv[i]);
 	if (!cmd) {
 		cli_err("unknown command '%s'", argv[i]);
-		cli_help(&cli_global, stderr, 0, NULL);
+		cli_usage(&cli_global, stderr);
 		return XF_EXIT_USAGE;
 	}
 	/* as bpftool: -j before the command means its --json, where it has one */

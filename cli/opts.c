@@ -36,9 +36,9 @@ const struct cli_opt *cli_opt_by_name(const struct cli_cmd *cmd, const char *nam
 
 const struct cli_opt *cli_opt_match(const struct cli_cmd *cmd, const char *word)
 {
+	if (word[0] != '-')
+		return NULL;
 	for (const struct cli_opt *o = cmd->opts; o && o->name; o++) {
-		if (word[0] != '-')
-			break;
 		if (word[1] == '-' && !strcmp(word + 2, o->name))
 			return o;
 		if (o->letter && word[1] == o->letter && !word[2])
@@ -136,19 +136,24 @@ static bool wants_json(int argc, char **argv)
 	return false;
 }
 
-void cli_help(const struct cli_cmd *cmd, FILE *f, int argc, char **argv)
+void cli_usage(const struct cli_cmd *cmd, FILE *f)
+{
+	help_text(cmd, f);
+}
+
+void cli_help(const struct cli_cmd *cmd, int argc, char **argv)
 {
 	if (cli_json || wants_json(argc, argv))
-		help_listing(cmd, f);
+		help_listing(cmd, stdout);
 	else
-		help_text(cmd, f);
+		help_text(cmd, stdout);
 }
 
 bool cli_help_wanted(const struct cli_cmd *cmd, int argc, char **argv)
 {
 	if (!cli_wants_help(argc, argv))
 		return false;
-	cli_help(cmd, stdout, argc, argv);
+	cli_help(cmd, argc, argv);
 	return true;
 }
 
@@ -232,12 +237,12 @@ int cli_parse(const struct cli_cmd *cmd, int argc, char **argv, void *args)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, so, lo, NULL)) != -1) {
 		if (c == 'h') {
-			cli_help(cmd, stdout, argc, argv);
+			cli_help(cmd, argc, argv);
 			return CLI_PARSE_HELP;
 		}
 		o = opt_by_key(cmd, c);
 		if (!o) {	/* getopt_long said what it did not know */
-			help_text(cmd, stderr);
+			cli_usage(cmd, stderr);
 			return CLI_PARSE_BAD;
 		}
 		if (opt_set(o, optarg, args))

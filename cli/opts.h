@@ -68,8 +68,10 @@ static inline bool cli_cmd_has_json(const struct cli_cmd *cmd)
 	return cli_opt_by_name(cmd, "json") != NULL;
 }
 
-/* --help: the text, or with --json (or the global -j) the listing. */
-void cli_help(const struct cli_cmd *cmd, FILE *f, int argc, char **argv);
+/* The --help text, to f (stderr after bad usage). */
+void cli_usage(const struct cli_cmd *cmd, FILE *f);
+/* --help on stdout: the text, or with --json in argv (or the global -j) the listing. */
+void cli_help(const struct cli_cmd *cmd, int argc, char **argv);
 /*
  * When argv (before a "--") asks for help, print it and return true.  For
  * the commands that take words rather than options.

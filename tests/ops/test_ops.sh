@@ -92,6 +92,9 @@ inner_json() {
 	rec status-all "$XF" status --json
 	rec status "$XF" status v0 --json
 	rec rule-list "$XF" rule list v0 --json
+	rec rule-list-j "$XF" -j rule list v0	# bpftool's way: the same output
+	rec load-j "$XF" -j load v1		# no JSON output: refused, v1 untouched
+	rec load-j-after "$XF" status v1
 	rec stats "$XF" stats v0 --json
 	rec stats-interval "$XF" stats v0 --interval 0.2 --count 2 --json
 	rec prom "$XF" stats v0 --prometheus
@@ -492,6 +495,11 @@ test_json() {
 	same "rule 1 (udp dport 9) counted the 200 generated frames" \
 		"$(jval "$o/rule-list.out" '[r["packets"] for r in d if r["id"] == 1][0]')" 200
 	same "status says attached" "$(jval "$o/status.out" 'd["state"]')" attached
+	same "'-j rule list' exits 0" "$(rc_of "$o/rule-list-j")" 0
+	check "  ... and prints what 'rule list --json' does" cmp "$o/rule-list-j.out" "$o/rule-list.out"
+	same "'-j load' (no JSON output) is a usage error (2)" "$(rc_of "$o/load-j")" 2
+	check "  ... naming the command" grep -q "'load' has no JSON output" "$o/load-j.err"
+	check "  ... and loads nothing" grep -q "not loaded on v1" "$o/load-j-after.err"
 	if grep -q . "$o/inner.log"; then
 		echo "# inner log:"
 		sed 's/^/#   /' "$o/inner.log" | head -n 20
