@@ -6,7 +6,7 @@
  * said in terms of what it means for xdp-fwd.
  */
 #include <errno.h>
-#include <getopt.h>
+#include <getopt.h>	/* optind */
 #include <linux/ethtool.h>
 #include <linux/sockios.h>
 #include <net/if.h>
@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "opts.h"
 #include "xf_features.h"
 #include "xf_util.h"
 
@@ -33,21 +34,6 @@ struct features {
 	unsigned int rx_queues;		/* what 'run --queues all' uses */
 	struct xf_xdp_features x;
 };
-
-static void features_usage(FILE *f)
-{
-	fprintf(f,
-		"usage: xdp-fwd features IFACE [--json]\n"
-		"\n"
-		"What IFACE's driver offers XDP, as the kernel reports it (generic netlink,\n"
-		"family netdev, Linux 6.3 and later): native XDP, XDP_REDIRECT, ndo_xdp_xmit\n"
-		"(can be a redirect target), zero-copy AF_XDP, multi-buffer, hardware offload,\n"
-		"and the zero-copy segment limit; with the RX queue count (ethtool channels)\n"
-		"and the MTU.  Each is said in words: what it means for load, run, redirect\n"
-		"and fwd.  Nothing is changed.\n"
-		"\n"
-		"  -j, --json   one JSON object\n");
-}
 
 static void read_link(struct features *f)
 {
@@ -192,35 +178,20 @@ static void print_text(const struct features *f)
 
 int do_features(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{}
-	};
+	const struct cli_cmd *cmd = cli_cmd_find("features");
+	struct json_args o = {};
 	struct features f = {};
-	bool json = false;
-	int c;
+	int ret;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			json = true;
-			break;
-		case 'h':
-			features_usage(stdout);
-			return XF_EXIT_OK;
-		default:
-			features_usage(stderr);
-			return XF_EXIT_USAGE;
-		}
-	}
+	ret = cli_parse(cmd, argc, argv, &o);
+	if (ret)
+		return ret == CLI_PARSE_HELP ? XF_EXIT_OK : XF_EXIT_USAGE;
 	if (argc - optind != 1) {
 		if (argc - optind > 1)
 			cli_err("unexpected argument '%s'", argv[optind + 1]);
 		else
 			cli_err("features needs an interface");
-		features_usage(stderr);
+		cli_usage(cmd, stderr);
 		return XF_EXIT_USAGE;
 	}
 	f.ifname = argv[optind];
@@ -229,7 +200,7 @@ int do_features(int argc, char **argv)
 		return f.ifindex == -EINVAL ? XF_EXIT_USAGE : XF_EXIT_FAIL;
 	read_link(&f);
 	xf_xdp_features_read(f.ifindex, &f.x);
-	if (json)
+	if (o.json)
 		print_json(&f);
 	else
 		print_text(&f);

@@ -4,10 +4,12 @@
  * BPF_PROG_TEST_RUN in live-frames mode: the kernel builds real frames from
  * a template and the program's XDP_TX sends them out of IFACE, at up to
  * several Mpps per core, with nothing but the kernel and this repository.
+ * A test tool, not library logic: the generator program and its skeleton
+ * stay the CLI's (the only skeleton the CLI includes).
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <getopt.h>
+#include <getopt.h>	/* optind */
 #include <linux/if_ether.h>
 #include <net/if.h>
 #include <pthread.h>
@@ -26,6 +28,7 @@
 
 #include "xdp_gen.skel.h"
 #include "cli.h"
+#include "opts.h"
 #include "xf_parse.h"
 #include "xf_rules.h"
 #include "xf_util.h"
@@ -236,251 +239,100 @@ static int build_frame(const struct gen_spec *s, struct gen_cfg *g, __u32 *l4_of
 	return 0;
 }
 
-static int parse_mac(const char *s, __u8 *mac)
+/* The addresses, defaults by family; -1 after naming a bad one. */
+static int gen_addrs(const struct gen_args *o, struct gen_spec *s)
 {
-	unsigned int b[6];
-	char tail;
+	const char *addr[2] = { o->src, o->dst };
+	const char *def4[2] = { "192.0.2.1", "192.0.2.2" }, *def6[2] = { "2001:db8::1", "2001:db8::2" };
+	__be32 *out[2] = { s->src, s->dst };
 
-	if (sscanf(s, "%x:%x:%x:%x:%x:%x%c", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5],
-		   &tail) != 6)
-		return -EINVAL;
-	for (int i = 0; i < 6; i++) {
-		if (b[i] > 255)
-			return -EINVAL;
-		mac[i] = b[i];
+	for (int i = 0; i < 2; i++) {
+		const char *a = addr[i] ? addr[i] : (s->family == XF_L3_IPV4 ? def4[i] : def6[i]);
+
+		if (inet_pton(s->family == XF_L3_IPV4 ? AF_INET : AF_INET6, a, out[i]) != 1) {
+			cli_err("bad %s address '%s' for %s", i ? "destination" : "source", a,
+			       s->family == XF_L3_IPV4 ? "IPv4 (use --ipv6 for IPv6)" : "IPv6");
+			return -1;
+		}
 	}
 	return 0;
 }
 
-static int parse_range(const char *s, __u16 *lo, __u16 *hi)
+/* GEN_THREADS_PER_CPU sender threads on each CPU of the list. */
+static int gen_cpus(const char *cpus, struct gen_cfg *g)
 {
-	char buf[32], *dash;
-	__u32 a, b;
+	long ncpu = sysconf(_SC_NPROCESSORS_CONF);
+	int list[GEN_MAX_THREADS / GEN_THREADS_PER_CPU];
+	unsigned int n;
 
-	snprintf(buf, sizeof(buf), "%s", s);
-	dash = strchr(buf, '-');
-	if (dash)
-		*dash++ = '\0';
-	if (xf_parse_u32(buf, 0, 65535, &a))
-		return -EINVAL;
-	b = a;
-	if (dash && xf_parse_u32(dash, a, 65535, &b))
-		return -EINVAL;
-	*lo = a;
-	*hi = b;
+	if (xf_parse_list(cpus, list, ARRAY_SIZE(list), ncpu > 0 ? ncpu : 1, &n)) {
+		cli_err("bad --cpus '%s' (CPUs 0..%ld, e.g. 0 or 0-1)", cpus, ncpu - 1);
+		return -1;
+	}
+	for (unsigned int i = 0; i < n; i++)
+		for (int k = 0; k < GEN_THREADS_PER_CPU; k++)
+			g->cpus[g->nthreads++] = list[i];
 	return 0;
 }
 
-static void gen_usage(FILE *f)
+/* The frame's spec from the options; -1 after naming what is wrong. */
+static int gen_spec_fill(const struct gen_args *o, const char *ifname, struct gen_spec *s,
+			 struct gen_cfg *g)
 {
-	fprintf(f,
-		"usage: xdp-fwd gen IFACE [options]\n"
-		"\n"
-		"Send UDP or TCP frames out of IFACE with BPF_PROG_TEST_RUN in live-frames mode\n"
-		"(the frames leave through the driver's XDP transmit path; on veth the peer\n"
-		"needs an XDP program or GRO to take them).  Each frame carries its CPU and a\n"
-		"per-CPU sequence number in the first 8 payload bytes.\n"
-		"\n"
-		"  -6, --ipv6               IPv6 (default IPv4)\n"
-		"  -t, --tcp                TCP (default UDP)\n"
-		"  -s, --size N             frame bytes without FCS (default 60: 64 on the wire)\n"
-		"  -S, --src ADDR           source address (default 192.0.2.1 or 2001:db8::1)\n"
-		"  -D, --dst ADDR           destination address (default 192.0.2.2 or 2001:db8::2)\n"
-		"      --src-mac MAC        default: IFACE's own\n"
-		"      --dst-mac MAC        default: ff:ff:ff:ff:ff:ff\n"
-		"  -p, --sport A[-B]        source ports, cycled per frame (default 9)\n"
-		"  -P, --dport A[-B]        destination ports, cycled (default 9)\n"
-		"      --vlan ID            add an 802.1Q tag\n"
-		"  -n, --count N            stop after N frames\n"
-		"  -r, --rate PPS           frames per second in total (default: as fast as possible)\n"
-		"  -d, --duration S         stop after S seconds\n"
-		"  -C, --cpus LIST          send from the CPUs in LIST, two threads each (default: CPU 0)\n"
-		"  -j, --json               final summary as one JSON object on stdout\n"
-		"  -Q, --quiet              no per-second report\n");
-}
-
-int do_gen(int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "ipv6", no_argument, NULL, '6' },
-		{ "tcp", no_argument, NULL, 't' },
-		{ "size", required_argument, NULL, 's' },
-		{ "src", required_argument, NULL, 'S' },
-		{ "dst", required_argument, NULL, 'D' },
-		{ "src-mac", required_argument, NULL, 1 },
-		{ "dst-mac", required_argument, NULL, 2 },
-		{ "vlan", required_argument, NULL, 3 },
-		{ "sport", required_argument, NULL, 'p' },
-		{ "dport", required_argument, NULL, 'P' },
-		{ "count", required_argument, NULL, 'n' },
-		{ "rate", required_argument, NULL, 'r' },
-		{ "duration", required_argument, NULL, 'd' },
-		{ "cpus", required_argument, NULL, 'C' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "quiet", no_argument, NULL, 'Q' },
-		{ "help", no_argument, NULL, 'h' },
-		{}
+	*s = (struct gen_spec){
+		.family = o->ipv6 ? XF_L3_IPV6 : XF_L3_IPV4, .tcp = o->tcp, .size = o->size,
+		.sport_min = o->sport.lo, .sport_max = o->sport.hi,
+		.dport_min = o->dport.lo, .dport_max = o->dport.hi, .vlan = o->vlan,
 	};
-	struct gen_spec s = { .family = XF_L3_IPV4, .size = 60, .sport_min = 9, .sport_max = 9,
-			      .dport_min = 9, .dport_max = 9,
-			      .dmac = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff } };
-	const char *src = NULL, *dst = NULL, *cpus = "0";
-	bool json = false, quiet = false, have_smac = false;
-	struct gen_thread th[GEN_MAX_THREADS];
-	struct gen_cfg *g = calloc(1, sizeof(*g));
-	struct xdp_gen *skel = NULL;
-	__u32 l4_off, csum_off, seq_off, v;
-	char err[256];
-	int c, ret = XF_EXIT_USAGE;
-	__u64 count = 0;
-
-	if (!g)
-		return XF_EXIT_FAIL;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "6ts:S:D:p:P:n:r:d:C:jQh", opts, NULL)) != -1) {
-		switch (c) {
-		case '6': s.family = XF_L3_IPV6; break;
-		case 't': s.tcp = true; break;
-		case 'S': src = optarg; break;
-		case 'D': dst = optarg; break;
-		case 'C': cpus = optarg; break;
-		case 'j': json = true; break;
-		case 'Q': quiet = true; break;
-		case 's':
-			if (xf_parse_u32(optarg, 14, 2048, &s.size)) {
-				cli_err("bad --size '%s' (bytes)", optarg);
-				goto out;
-			}
-			break;
-		case 1:
-		case 2:
-			if (parse_mac(optarg, c == 1 ? s.smac : s.dmac)) {
-				cli_err("bad MAC address '%s'", optarg);
-				goto out;
-			}
-			have_smac |= c == 1;
-			break;
-		case 3:
-			if (xf_parse_u32(optarg, 1, 4094, &v)) {
-				cli_err("bad --vlan '%s' (1..4094)", optarg);
-				goto out;
-			}
-			s.vlan = v;
-			break;
-		case 'p':
-		case 'P':
-			if (parse_range(optarg, c == 'p' ? &s.sport_min : &s.dport_min,
-					c == 'p' ? &s.sport_max : &s.dport_max)) {
-				cli_err("bad port range '%s' (A or A-B, 0..65535)", optarg);
-				goto out;
-			}
-			break;
-		case 'n':
-			if (xf_parse_u32(optarg, 1, 0xffffffff, &v)) {
-				cli_err("bad --count '%s'", optarg);
-				goto out;
-			}
-			count = v;
-			break;
-		case 'r':
-			if (xf_parse_double(optarg, 1, 1e9, &g->rate)) {
-				cli_err("bad --rate '%s' (frames per second)", optarg);
-				goto out;
-			}
-			break;
-		case 'd':
-			if (xf_parse_double(optarg, 0.01, 1e7, &g->duration)) {
-				cli_err("bad --duration '%s' (seconds)", optarg);
-				goto out;
-			}
-			break;
-		case 'h':
-			gen_usage(stdout);
-			ret = XF_EXIT_OK;
-			goto out;
-		default:
-			gen_usage(stderr);
-			goto out;
-		}
-	}
-	if (argc - optind != 1) {
-		cli_err("gen needs exactly one interface");
-		goto out;
-	}
-	{
-		const char *addr[2] = { src, dst };
-		const char *def4[2] = { "192.0.2.1", "192.0.2.2" }, *def6[2] = { "2001:db8::1", "2001:db8::2" };
-		__be32 *out[2] = { s.src, s.dst };
-
-		for (int i = 0; i < 2; i++) {
-			const char *a = addr[i] ? addr[i] : (s.family == XF_L3_IPV4 ? def4[i] : def6[i]);
-
-			if (inet_pton(s.family == XF_L3_IPV4 ? AF_INET : AF_INET6, a, out[i]) != 1) {
-				cli_err("bad %s address '%s' for %s", i ? "destination" : "source", a,
-				       s.family == XF_L3_IPV4 ? "IPv4 (use --ipv6 for IPv6)" : "IPv6");
-				goto out;
-			}
-		}
-	}
-	{
-		long ncpu = sysconf(_SC_NPROCESSORS_CONF);
-		int list[GEN_MAX_THREADS / GEN_THREADS_PER_CPU];
-		unsigned int n;
-
-		if (xf_parse_list(cpus, list, ARRAY_SIZE(list), ncpu > 0 ? ncpu : 1, &n)) {
-			cli_err("bad --cpus '%s' (CPUs 0..%ld, e.g. 0 or 0-1)", cpus, ncpu - 1);
-			goto out;
-		}
-		for (unsigned int i = 0; i < n; i++)
-			for (int k = 0; k < GEN_THREADS_PER_CPU; k++)
-				g->cpus[g->nthreads++] = list[i];
-	}
-	ret = XF_EXIT_FAIL;
-	g->ifindex = xf_ifindex(argv[optind]);
-	if (g->ifindex < 0)
-		goto out;
-	if (!have_smac) {
+	memcpy(s->dmac, o->dst_mac.addr, 6);
+	memcpy(s->smac, o->src_mac.addr, 6);
+	if (gen_addrs(o, s) || gen_cpus(o->cpus, g))
+		return -1;
+	if (!o->src_mac.set) {	/* the interface's own */
 		struct ifreq ifr = {};
 		int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 
-		snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", argv[optind]);
+		snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
 		if (fd >= 0 && !ioctl(fd, SIOCGIFHWADDR, &ifr))
-			memcpy(s.smac, ifr.ifr_hwaddr.sa_data, 6);
+			memcpy(s->smac, ifr.ifr_hwaddr.sa_data, 6);
 		if (fd >= 0)
 			close(fd);
 	}
-	if (build_frame(&s, g, &l4_off, &csum_off, &seq_off, err, sizeof(err))) {
-		cli_err("%s", err);
-		ret = XF_EXIT_USAGE;
-		goto out;
-	}
-	skel = xdp_gen__open();
+	return 0;
+}
+
+/* The generator program, with the frame's offsets and port ranges baked in. */
+static struct xdp_gen *gen_load(const struct gen_spec *s, __u32 l4_off, __u32 csum_off,
+				__u32 seq_off)
+{
+	struct xdp_gen *skel = xdp_gen__open();
+	int err;
+
 	if (!skel) {
 		cli_err("cannot open the generator's BPF object");
-		goto out;
+		return NULL;
 	}
 	skel->rodata->l4_off = l4_off;
 	skel->rodata->csum_off = csum_off;
 	skel->rodata->seq_off = seq_off;
-	skel->rodata->sport_min = s.sport_min;
-	skel->rodata->sport_count = s.sport_max - s.sport_min + 1;
-	skel->rodata->dport_min = s.dport_min;
-	skel->rodata->dport_count = s.dport_max - s.dport_min + 1;
-	c = xdp_gen__load(skel);
-	if (c) {
-		cli_err("cannot load the generator's BPF program: %s%s", strerror(-c),
-		       c == -EPERM ? " (it needs root: CAP_BPF and CAP_NET_ADMIN)" :
+	skel->rodata->sport_min = s->sport_min;
+	skel->rodata->sport_count = s->sport_max - s->sport_min + 1;
+	skel->rodata->dport_min = s->dport_min;
+	skel->rodata->dport_count = s->dport_max - s->dport_min + 1;
+	err = xdp_gen__load(skel);
+	if (err) {
+		cli_err("cannot load the generator's BPF program: %s%s", strerror(-err),
+		       err == -EPERM ? " (it needs root: CAP_BPF and CAP_NET_ADMIN)" :
 		       " (run with -v for details)");
-		goto out;
+		xdp_gen__destroy(skel);
+		return NULL;
 	}
-	g->prog_fd = bpf_program__fd(skel->progs.xdp_gen);
-	g->count = count;
-	atomic_store(&g->budget, count);
+	return skel;
+}
 
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
-	double t0 = xf_now(), last = t0;
-	unsigned long long prev = 0;
+/* Start the sender threads, each on its CPU; returns how many started. */
+static unsigned int gen_start(struct gen_cfg *g, struct gen_thread *th)
+{
 	unsigned int started = 0;
 
 	for (unsigned int i = 0; i < g->nthreads; i++) {
@@ -500,15 +352,22 @@ int do_gen(int argc, char **argv)
 		pthread_attr_destroy(&attr);
 		started++;
 	}
-	for (;;) {
-		unsigned long long now_sent;
-		bool done = gen_stop || atomic_load(&g->err);
-		double now;
+	return started;
+}
 
+/* Until the count, the duration, a signal or an error: the per-second report. */
+static void gen_watch(struct gen_cfg *g, double t0, bool quiet)
+{
+	unsigned long long prev = 0, now_sent;
+	double last = t0, now;
+	bool done;
+
+	do {
+		done = gen_stop || atomic_load(&g->err);
 		usleep(50000);
 		now = xf_now();
 		now_sent = atomic_load(&g->sent);
-		if (count && now_sent >= count)
+		if (g->count && now_sent >= g->count)
 			done = true;
 		if (g->duration && now - t0 >= g->duration + 0.05)
 			done = true;
@@ -519,23 +378,13 @@ int do_gen(int argc, char **argv)
 			prev = now_sent;
 			last = now;
 		}
-		if (done)
-			break;
-	}
-	gen_stop = 1;
-	for (unsigned int i = 0; i < started; i++)
-		pthread_join(th[i].tid, NULL);
-	double secs = xf_now() - t0;
+	} while (!done);
+}
+
+static void gen_summary(const struct gen_cfg *g, double secs, bool json)
+{
 	unsigned long long sent = atomic_load(&g->sent);
 
-	if (atomic_load(&g->err)) {
-		int e = -atomic_load(&g->err);
-
-		cli_err("sending on %s failed: %s%s", argv[optind], strerror(e),
-		       e == EINVAL ? " (is the interface up, and its veth peer up?)" : "");
-	} else {
-		ret = XF_EXIT_OK;
-	}
 	if (json) {
 		struct jw w;
 
@@ -550,6 +399,80 @@ int do_gen(int argc, char **argv)
 		printf("sent %llu frames of %u bytes in %.2f s (%.0f pps)\n", sent, g->len, secs,
 		       secs > 0 ? sent / secs : 0);
 	}
+}
+
+/* Send until done; XF_EXIT_OK, or XF_EXIT_FAIL when a sender failed. */
+static int gen_send(struct gen_cfg *g, const char *ifname, bool quiet, bool json)
+{
+	struct gen_thread th[GEN_MAX_THREADS];
+	unsigned int started;
+	double t0 = xf_now();
+	int ret = XF_EXIT_OK;
+
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	started = gen_start(g, th);
+	gen_watch(g, t0, quiet);
+	gen_stop = 1;
+	for (unsigned int i = 0; i < started; i++)
+		pthread_join(th[i].tid, NULL);
+	if (atomic_load(&g->err)) {
+		int e = -atomic_load(&g->err);
+
+		cli_err("sending on %s failed: %s%s", ifname, strerror(e),
+		       e == EINVAL ? " (is the interface up, and its veth peer up?)" : "");
+		ret = XF_EXIT_FAIL;
+	}
+	gen_summary(g, xf_now() - t0, json);
+	return ret;
+}
+
+int do_gen(int argc, char **argv)
+{
+	struct gen_args o = {
+		.size = 60, .cpus = "0",
+		.sport = { 9, 9 }, .dport = { 9, 9 },
+		.dst_mac = { .addr = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff } },
+	};
+	struct gen_cfg *g = calloc(1, sizeof(*g));
+	struct xdp_gen *skel = NULL;
+	__u32 l4_off, csum_off, seq_off;
+	struct gen_spec s;
+	char err[256];
+	int ret;
+
+	if (!g)
+		return XF_EXIT_FAIL;
+	ret = cli_parse(cli_cmd_find("gen"), argc, argv, &o);
+	if (ret) {
+		ret = ret == CLI_PARSE_HELP ? XF_EXIT_OK : XF_EXIT_USAGE;
+		goto out;
+	}
+	ret = XF_EXIT_USAGE;
+	if (argc - optind != 1) {
+		cli_err("gen needs exactly one interface");
+		goto out;
+	}
+	if (gen_spec_fill(&o, argv[optind], &s, g))
+		goto out;
+	ret = XF_EXIT_FAIL;
+	g->ifindex = xf_ifindex(argv[optind]);
+	if (g->ifindex < 0)
+		goto out;
+	if (build_frame(&s, g, &l4_off, &csum_off, &seq_off, err, sizeof(err))) {
+		cli_err("%s", err);
+		ret = XF_EXIT_USAGE;
+		goto out;
+	}
+	skel = gen_load(&s, l4_off, csum_off, seq_off);
+	if (!skel)
+		goto out;
+	g->prog_fd = bpf_program__fd(skel->progs.xdp_gen);
+	g->rate = o.rate;
+	g->duration = o.duration;
+	g->count = o.count;
+	atomic_store(&g->budget, g->count);
+	ret = gen_send(g, argv[optind], o.quiet, o.json);
 out:
 	if (skel)
 		xdp_gen__destroy(skel);

@@ -2,7 +2,7 @@
 /* load, unload, status */
 #include <dirent.h>
 #include <errno.h>
-#include <getopt.h>
+#include <getopt.h>	/* optind */
 #include <net/if.h>
 #include <stdio.h>
 #include <string.h>
@@ -10,76 +10,32 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "opts.h"
 #include "xf_features.h"
 #include "xf_loader.h"
 #include "xf_maps.h"
 #include "xf_util.h"
 
-static void load_usage(FILE *f)
-{
-	fprintf(f,
-		"usage: xdp-fwd load IFACE [--mode native|skb] [--force] [--max-rules N]\n"
-		"\n"
-		"Attach the xdp-fwd program to IFACE and pin its maps under\n"
-		XF_PIN_ROOT "/IFACE/.  The program stays attached after the command exits.\n"
-		"With no rules every frame is passed to the kernel and counted.\n"
-		"\n"
-		"  -m, --mode MODE     native (driver XDP, default) or skb (generic XDP)\n"
-		"  -f, --force         replace an XDP program that is not xdp-fwd's, or stale pins\n"
-		"  -r, --max-rules N   size of the rule table (default %u)\n"
-		"  -h, --help          this text\n", XF_DEFAULT_MAX_RULES);
-}
-
 int do_load(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "mode", required_argument, NULL, 'm' },
-		{ "force", no_argument, NULL, 'f' },
-		{ "max-rules", required_argument, NULL, 'r' },
-		{ "help", no_argument, NULL, 'h' },
-		{}
-	};
-	struct xf_load_opts o = { .mode = XF_MODE_NATIVE };
-	int c;
+	const struct cli_cmd *cmd = cli_cmd_find("load");
+	struct load_args a = { .mode = XF_MODE_NATIVE };
+	struct xf_load_opts o = {};
+	struct xf_attach_info ai;
+	int ret;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "m:fr:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'm':
-			if (!strcmp(optarg, "native") || !strcmp(optarg, "drv"))
-				o.mode = XF_MODE_NATIVE;
-			else if (!strcmp(optarg, "skb") || !strcmp(optarg, "generic"))
-				o.mode = XF_MODE_SKB;
-			else {
-				cli_err("unknown mode '%s' (native or skb)", optarg);
-				return XF_EXIT_USAGE;
-			}
-			break;
-		case 'f':
-			o.force = true;
-			break;
-		case 'r':
-			if (xf_parse_u32(optarg, 1, XF_MAX_RULES_LIMIT, &o.max_rules)) {
-				cli_err("bad --max-rules '%s' (1..%u)", optarg, XF_MAX_RULES_LIMIT);
-				return XF_EXIT_USAGE;
-			}
-			break;
-		case 'h':
-			load_usage(stdout);
-			return XF_EXIT_OK;
-		default:
-			load_usage(stderr);
-			return XF_EXIT_USAGE;
-		}
-	}
+	ret = cli_parse(cmd, argc, argv, &a);
+	if (ret)
+		return ret == CLI_PARSE_HELP ? XF_EXIT_OK : XF_EXIT_USAGE;
 	if (argc - optind != 1) {
 		cli_err(argc - optind ? "unexpected argument '%s'" : "load needs an interface%s",
 		       argc - optind ? argv[optind + 1] : "");
-		load_usage(stderr);
+		cli_usage(cmd, stderr);
 		return XF_EXIT_USAGE;
 	}
-	struct xf_attach_info ai;
-
+	o.mode = a.mode;
+	o.force = a.force;
+	o.max_rules = a.max_rules;
 	if (xf_load(argv[optind], &o))
 		return XF_EXIT_FAIL;
 	if (!xf_query(if_nametoindex(argv[optind]), &ai))
@@ -91,12 +47,8 @@ int do_load(int argc, char **argv)
 
 int do_unload(int argc, char **argv)
 {
-	if (cli_wants_help(argc, argv)) {
-		printf("usage: xdp-fwd unload IFACE\n\n"
-		       "Detach xdp-fwd's program from IFACE (only if it is still xdp-fwd's)\n"
-		       "and remove its pins.  Works also when IFACE no longer exists.\n");
+	if (cli_help_wanted(cli_cmd_find("unload"), argc, argv))
 		return XF_EXIT_OK;
-	}
 	if (argc != 2) {
 		cli_err("usage: xdp-fwd unload IFACE");
 		return XF_EXIT_USAGE;
@@ -267,37 +219,15 @@ static void not_loaded(const char *ifname)
 
 int do_status(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{}
-	};
-	bool json = false;
+	struct status_args a = {};
 	struct status st;
 	struct jw w;
-	int c, n = 0, ret = XF_EXIT_OK;
+	int n = 0, ret;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			json = true;
-			break;
-		case 'h':
-			printf("usage: xdp-fwd status [IFACE] [--json]\n\n"
-			       "For each interface xdp-fwd is loaded on (or only IFACE): whether its\n"
-			       "program is attached, replaced by another or detached, the mode, the\n"
-			       "program id, the rule and shape counts and the policy; the kernel,\n"
-			       "the driver's XDP features where the kernel reports them (Linux 6.3+)\n"
-			       "and so whether 'run' will try zero-copy AF_XDP; and the running\n"
-			       "'xdp-fwd run' on it: running, with the mode each of its queues was\n"
-			       "granted, or waiting (and why) to re-bind after a fault.\n"
-			       "  -j, --json   one JSON object per interface, one per line\n");
-			return XF_EXIT_OK;
-		default:
-			return XF_EXIT_USAGE;
-		}
-	}
+	ret = cli_parse(cli_cmd_find("status"), argc, argv, &a);
+	if (ret)
+		return ret == CLI_PARSE_HELP ? XF_EXIT_OK : XF_EXIT_USAGE;
+	ret = XF_EXIT_OK;
 	if (argc - optind > 1) {
 		cli_err("unexpected argument '%s'", argv[optind + 1]);
 		return XF_EXIT_USAGE;
@@ -320,7 +250,7 @@ int do_status(int argc, char **argv)
 		}
 		if (status_read(argv[optind], &st))
 			return XF_EXIT_FAIL;	/* the message named the pin at fault */
-		status_print(&st, json ? &w : NULL);
+		status_print(&st, a.json ? &w : NULL);
 		return XF_EXIT_OK;
 	}
 	DIR *d = opendir(XF_PIN_ROOT);
@@ -332,7 +262,7 @@ int do_status(int argc, char **argv)
 		if (status_read(de->d_name, &st))
 			ret = XF_EXIT_FAIL;
 		else
-			status_print(&st, json ? &w : NULL);
+			status_print(&st, a.json ? &w : NULL);
 		n++;
 	}
 	if (d)
@@ -341,7 +271,7 @@ int do_status(int argc, char **argv)
 		cli_err("cannot look at %s: %s (xdp-fwd needs root)", XF_PIN_ROOT, strerror(errno));
 		return XF_EXIT_FAIL;
 	}
-	if (!n && !json)
+	if (!n && !a.json)
 		printf("xdp-fwd is not loaded on any interface\n");
 	return ret;
 }

@@ -3,10 +3,12 @@
  * parse: run the real BPF program over every packet of a capture with
  * BPF_PROG_TEST_RUN, without any interface, and print what it parsed and
  * decided.  A dry run of a rule set, and the parser tests' oracle hook.
+ * The run itself is the library's (xf_dryrun.h); here are the capture and
+ * the output.
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <getopt.h>
+#include <getopt.h>	/* optind */
 #include <linux/bpf.h>
 /* libpcap's bpf.h clashes with the kernel's: take only what is needed */
 #define PCAP_DONT_INCLUDE_PCAP_BPF_H
@@ -17,36 +19,14 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <bpf/bpf.h>
-#include <bpf/libbpf.h>
-
-#include "xdp_fwd.skel.h"
 #include "cli.h"
-#include "xf_loader.h"
+#include "opts.h"
+#include "xf_dryrun.h"
 #include "xf_maps.h"
 #include "xf_parse.h"
 #include "xf_util.h"
 
-#define TEST_RUN_MIN	14		/* the kernel refuses shorter frames */
-/*
- * The largest frame test_run takes for an xdp.frags program: the linear part
- * of one page (less XDP_PACKET_HEADROOM and the aligned skb_shared_info) plus
- * MAX_SKB_FRAGS (17) pages of fragments; 73152 bytes with 4 KiB pages.  Only
- * a refusal of a frame longer than this is a skip; any other is an error.
- */
-#define TEST_RUN_HEADROOM	256
-#define TEST_RUN_TAILROOM	320
-#define TEST_RUN_FRAGS		17
-#define PCAP_REC_HDR		16	/* struct pcap_sf_pkthdr, on disk */
-
-static long test_run_max(void)
-{
-	long page = sysconf(_SC_PAGESIZE);
-
-	if (page <= 0)
-		page = 4096;
-	return page - TEST_RUN_HEADROOM - TEST_RUN_TAILROOM + TEST_RUN_FRAGS * page;
-}
+#define PCAP_REC_HDR	16	/* struct pcap_sf_pkthdr, on disk */
 
 /*
  * Is the file a classic pcap (not pcapng)?  Only there does the file offset
@@ -69,25 +49,6 @@ static bool pcap_is_classic(pcap_t *pc)
 	if (fseek(f, pos, SEEK_SET))
 		return false;
 	return ok;
-}
-
-static void parse_usage(FILE *f)
-{
-	fprintf(f,
-		"usage: xdp-fwd parse [--rules FILE] [--default ACTION] [--errors pass|drop]\n"
-		"                     [--json] CAPTURE\n"
-		"\n"
-		"Run xdp-fwd's BPF program on each packet of CAPTURE (pcap or pcapng, Ethernet)\n"
-		"with BPF_PROG_TEST_RUN and print what it parsed and decided.  No interface is\n"
-		"touched.  Frames the kernel's test runner cannot take (under 14 bytes, or over\n"
-		"its limit, 73152 bytes with 4 KiB pages) are reported as skipped, with the\n"
-		"reason; any other test_run failure is an error.  A record that claims more\n"
-		"bytes than the capture's snaplen is read clipped to it, with a warning.\n"
-		"\n"
-		"  -r, --rules FILE      rules, one per line in the words of 'rule add'\n"
-		"  -d, --default ACTION  action for frames no rule matches (default pass)\n"
-		"  -e, --errors ACTION   pass or drop frames that fail to parse (default pass)\n"
-		"  -j, --json            one JSON object per packet per line\n");
 }
 
 static const char *frag_name(__u8 f)
@@ -166,203 +127,169 @@ static void print_pkt(struct jw *w, unsigned long frame, __u32 len, const char *
 	putchar('\n');
 }
 
-int do_parse(int argc, char **argv)
+/* What the run over a capture counted, for the closing line. */
+struct tally {
+	unsigned long frames, skipped, clipped;
+	unsigned long verdicts[XF_ACT_MAX + 1];	/* the last: aborted */
+	long pos;	/* file offset after the last record; -1: not a classic pcap */
+};
+
+/*
+ * libpcap cuts a record longer than the snaplen to it, silently: say so,
+ * from the file offsets around the record.
+ */
+static void check_clipped(pcap_t *pc, const struct pcap_pkthdr *hdr, struct tally *n)
 {
-	static const struct option opts[] = {
-		{ "rules", required_argument, NULL, 'r' },
-		{ "default", required_argument, NULL, 'd' },
-		{ "errors", required_argument, NULL, 'e' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{}
-	};
-	const char *rules_path = NULL;
-	struct xf_load_opts lo = { .trace = true };
-	struct xf_config cfg = {};
-	struct xf_rule_file rf = {};
-	struct xdp_fwd *skel = NULL;
-	char errbuf[PCAP_ERRBUF_SIZE], err[512];
-	unsigned long frame = 0, skipped = 0, clipped = 0;
-	long pos = -1, next, run_max = test_run_max();
-	unsigned long verdicts[XF_ACT_MAX + 1] = {};
-	int c, ret = XF_EXIT_FAIL, prog_fd, a;
+	long next;
+
+	if (n->pos < 0 || (next = ftell(pcap_file(pc))) < 0)
+		return;
+	if (next - n->pos - PCAP_REC_HDR > (long)hdr->caplen) {
+		fflush(stdout);
+		cli_warn("frame %lu: the record holds %ld bytes, more than the capture's snaplen %d; read as %u",
+			 n->frames, next - n->pos - PCAP_REC_HDR, pcap_snapshot(pc), hdr->caplen);
+		n->clipped++;
+	}
+	n->pos = next;
+}
+
+/* One frame through the program, and its line; -1 after an error. */
+static int run_frame(struct xf_dryrun *d, struct jw *w, const struct pcap_pkthdr *hdr,
+		     const u_char *bytes, struct tally *n)
+{
+	struct xf_dryrun_result r;
+	const char *verdict;
+	int err;
+
+	err = xf_dryrun_frame(d, bytes, hdr->caplen, &r);
+	if (err == -ENODATA) {
+		cli_err("frame %lu: the program left no trace (retval %u)", n->frames, r.retval);
+		return -1;
+	}
+	if (err) {
+		fflush(stdout);
+		cli_err("frame %lu (%u bytes): test_run failed: %s", n->frames, hdr->caplen,
+			strerror(-err));
+		return -1;
+	}
+	if (r.skipped) {
+		print_pkt(w, n->frames, hdr->caplen, "skipped", NULL, r.reason);
+		n->skipped++;
+		return 0;
+	}
+	if (r.aborted) {
+		verdict = "aborted";
+		n->verdicts[XF_ACT_MAX]++;
+	} else {
+		verdict = xf_action_name(r.trace.action);
+		n->verdicts[r.trace.action < XF_ACT_MAX ? r.trace.action : XF_ACT_PASS]++;
+	}
+	print_pkt(w, n->frames, hdr->caplen, verdict, &r.trace, NULL);
+	return 0;
+}
+
+static void print_tally(const struct tally *n)
+{
+	printf("%lu packets:", n->frames);
+	for (int i = 0; i < XF_ACT_MAX; i++)
+		if (n->verdicts[i])
+			printf(" %s %lu", xf_action_name(i), n->verdicts[i]);
+	if (n->verdicts[XF_ACT_MAX])
+		printf(" aborted %lu", n->verdicts[XF_ACT_MAX]);
+	if (n->skipped)
+		printf(" skipped %lu", n->skipped);
+	putchar('\n');
+}
+
+/* Every record of the capture through the program; an exit status. */
+static int run_capture(struct xf_dryrun *d, pcap_t *pc, const char *path, bool json)
+{
+	struct tally n = { .pos = -1 };
 	struct pcap_pkthdr *hdr;
 	const u_char *bytes;
-	struct xf_maps m;
-	__u8 *out = NULL;
-	bool json = false;
 	struct jw w;
-	pcap_t *pc;
+	int c;
 
-	xf_maps_init(&m);
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "r:d:e:jh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'r':
-			rules_path = optarg;
-			break;
-		case 'd':
-			a = xf_action_parse(optarg);
-			if (a < 0 || a == XF_ACT_REDIRECT) {
-				cli_err("bad --default '%s' (pass, drop, tx, xsk or fwd)", optarg);
-				return XF_EXIT_USAGE;
-			}
-			cfg.default_action = a;
-			break;
-		case 'e':
-			a = xf_action_parse(optarg);
-			if (a != XF_ACT_PASS && a != XF_ACT_DROP) {
-				cli_err("bad --errors '%s' (pass or drop)", optarg);
-				return XF_EXIT_USAGE;
-			}
-			cfg.error_action = a;
-			break;
-		case 'j':
-			json = true;
-			break;
-		case 'h':
-			parse_usage(stdout);
-			return XF_EXIT_OK;
-		default:
-			parse_usage(stderr);
-			return XF_EXIT_USAGE;
-		}
+	jw_init(&w, stdout);
+	if (pcap_is_classic(pc))
+		n.pos = ftell(pcap_file(pc));
+	while ((c = pcap_next_ex(pc, &hdr, &bytes)) == 1) {
+		n.frames++;
+		check_clipped(pc, hdr, &n);
+		if (run_frame(d, json ? &w : NULL, hdr, bytes, &n))
+			return XF_EXIT_FAIL;
 	}
+	fflush(stdout);
+	if (c == PCAP_ERROR) {
+		cli_err("capture %s is cut short or corrupt after %lu packets: %s", path,
+			n.frames, pcap_geterr(pc));
+		return XF_EXIT_FAIL;
+	}
+	if (n.clipped)
+		cli_warn("%lu of %lu records were longer than the snaplen and read clipped",
+			 n.clipped, n.frames);
+	if (!json)
+		print_tally(&n);
+	return XF_EXIT_OK;
+}
+
+/* The capture, if it is one of Ethernet frames; NULL after saying why not. */
+static pcap_t *capture_open(const char *path)
+{
+	char errbuf[PCAP_ERRBUF_SIZE];
+	pcap_t *pc = pcap_open_offline(path, errbuf);
+
+	if (!pc) {
+		cli_err("cannot read capture %s: %s", path, errbuf);
+		return NULL;
+	}
+	if (pcap_datalink(pc) != DLT_EN10MB) {
+		cli_err("capture %s is not Ethernet (link type %s)", path,
+			pcap_datalink_val_to_name(pcap_datalink(pc)) ?: "unknown");
+		pcap_close(pc);
+		return NULL;
+	}
+	return pc;
+}
+
+int do_parse(int argc, char **argv)
+{
+	struct parse_args o = {};
+	struct xf_config cfg = {};
+	struct xf_rule_file rf = {};
+	struct xf_dryrun *d = NULL;
+	char err[512];
+	int ret;
+	pcap_t *pc;
+	long bad;
+
+	ret = cli_parse(cli_cmd_find("parse"), argc, argv, &o);
+	if (ret)
+		return ret == CLI_PARSE_HELP ? XF_EXIT_OK : XF_EXIT_USAGE;
 	if (argc - optind != 1) {
 		cli_err("parse needs exactly one capture file");
 		return XF_EXIT_USAGE;
 	}
-	if (rules_path && xf_rule_file_read(rules_path, &rf, err, sizeof(err))) {
+	if (o.rules && xf_rule_file_read(o.rules, &rf, err, sizeof(err))) {
 		cli_err("%s", err);
 		return XF_EXIT_USAGE;
 	}
-	pc = pcap_open_offline(argv[optind], errbuf);
-	if (!pc) {
-		cli_err("cannot read capture %s: %s", argv[optind], errbuf);
+	ret = XF_EXIT_FAIL;
+	pc = capture_open(argv[optind]);
+	if (!pc)
 		goto out_rules;
-	}
-	if (pcap_datalink(pc) != DLT_EN10MB) {
-		cli_err("capture %s is not Ethernet (link type %s)", argv[optind],
-		       pcap_datalink_val_to_name(pcap_datalink(pc)) ?: "unknown");
+	cfg.default_action = o.default_action;
+	cfg.error_action = o.error_action;
+	if (xf_dryrun_open(&cfg, rf.specs, rf.n, &d, &bad, err, sizeof(err))) {
+		if (bad >= 0)
+			cli_err("%s:%zu: %s", o.rules, rf.lines[bad], err);
+		else if (err[0])
+			cli_err("%s", err);
 		goto out_pcap;
 	}
-
-	lo.max_rules = rf.n > 1024 ? rf.n : 1024;
-	if (xf_skel_load(&lo, &skel) || xf_maps_from_skel(skel, &m))
-		goto out_pcap;
-	if (xf_config_set(&m, &cfg)) {
-		cli_err("cannot set the policy");
-		goto out_pcap;
-	}
-	if (rf.n) {
-		__u32 *ids = calloc(rf.n, sizeof(*ids));
-		long bad;
-
-		if (!ids || xf_rules_add(&m, rf.specs, rf.n, ids, &bad, err, sizeof(err))) {
-			if (ids && bad >= 0)
-				cli_err("%s:%zu: %s", rules_path, rf.lines[bad], err);
-			else
-				cli_err("%s", ids ? err : "out of memory");
-			free(ids);
-			goto out_pcap;
-		}
-		free(ids);
-	}
-	prog_fd = bpf_program__fd(skel->progs.xdp_fwd);
-	out = malloc(1 << 17);
-	if (!out)
-		goto out_pcap;
-	jw_init(&w, stdout);
-	if (pcap_is_classic(pc))
-		pos = ftell(pcap_file(pc));
-
-	while ((c = pcap_next_ex(pc, &hdr, &bytes)) == 1) {
-		LIBBPF_OPTS(bpf_test_run_opts, tr);
-		struct xf_trace t = {};
-		__u32 zero = 0, seq;
-		char reason[128];
-		const char *verdict;
-
-		frame++;
-		/* libpcap cuts a record longer than the snaplen to it, silently */
-		if (pos >= 0 && (next = ftell(pcap_file(pc))) >= 0) {
-			if (next - pos - PCAP_REC_HDR > (long)hdr->caplen) {
-				fflush(stdout);
-				cli_warn("frame %lu: the record holds %ld bytes, more than the capture's snaplen %d; read as %u",
-					frame, next - pos - PCAP_REC_HDR, pcap_snapshot(pc),
-					hdr->caplen);
-				clipped++;
-			}
-			pos = next;
-		}
-		if (hdr->caplen < TEST_RUN_MIN) {
-			snprintf(reason, sizeof(reason), "%u bytes: test_run takes %d or more",
-				 hdr->caplen, TEST_RUN_MIN);
-			print_pkt(json ? &w : NULL, frame, hdr->caplen, "skipped", NULL, reason);
-			skipped++;
-			continue;
-		}
-		bpf_map_lookup_elem(m.trace, &zero, &t);
-		seq = t.seq;
-		tr.data_in = bytes;
-		tr.data_size_in = hdr->caplen;
-		tr.data_out = out;
-		tr.data_size_out = 1 << 17;
-		tr.repeat = 1;
-		if (bpf_prog_test_run_opts(prog_fd, &tr)) {
-			int e = errno;
-
-			if ((long)hdr->caplen <= run_max) {
-				fflush(stdout);
-				cli_err("frame %lu (%u bytes): test_run failed: %s", frame,
-				       hdr->caplen, strerror(e));
-				goto out_pcap;
-			}
-			snprintf(reason, sizeof(reason), "%u bytes: over test_run's %ld (%s)",
-				 hdr->caplen, run_max, strerror(e));
-			print_pkt(json ? &w : NULL, frame, hdr->caplen, "skipped", NULL, reason);
-			skipped++;
-			continue;
-		}
-		if (bpf_map_lookup_elem(m.trace, &zero, &t) || t.seq == seq) {
-			cli_err("frame %lu: the program left no trace (retval %u)", frame, tr.retval);
-			goto out_pcap;
-		}
-		if (tr.retval == XDP_ABORTED) {
-			verdict = "aborted";
-			verdicts[XF_ACT_MAX]++;
-		} else {
-			verdict = xf_action_name(t.action);
-			verdicts[t.action < XF_ACT_MAX ? t.action : XF_ACT_PASS]++;
-		}
-		print_pkt(json ? &w : NULL, frame, hdr->caplen, verdict, &t, NULL);
-	}
-	fflush(stdout);
-	if (c == PCAP_ERROR) {
-		cli_err("capture %s is cut short or corrupt after %lu packets: %s", argv[optind],
-		       frame, pcap_geterr(pc));
-		goto out_pcap;
-	}
-	if (clipped)
-		cli_warn("%lu of %lu records were longer than the snaplen and read clipped",
-			clipped, frame);
-	if (!json) {
-		printf("%lu packets:", frame);
-		for (int i = 0; i < XF_ACT_MAX; i++)
-			if (verdicts[i])
-				printf(" %s %lu", xf_action_name(i), verdicts[i]);
-		if (verdicts[XF_ACT_MAX])
-			printf(" aborted %lu", verdicts[XF_ACT_MAX]);
-		if (skipped)
-			printf(" skipped %lu", skipped);
-		putchar('\n');
-	}
-	ret = XF_EXIT_OK;
+	ret = run_capture(d, pc, argv[optind], o.json);
+	xf_dryrun_close(d);
 out_pcap:
-	free(out);
-	xf_maps_close(&m);
-	if (skel)
-		xdp_fwd__destroy(skel);
 	pcap_close(pc);
 out_rules:
 	xf_rule_file_free(&rf);

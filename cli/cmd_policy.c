@@ -8,34 +8,44 @@
 #include <string.h>
 
 #include "cli.h"
+#include "opts.h"
 #include "xf_maps.h"
 #include "xf_util.h"
 
-static void policy_usage(FILE *f)
+static void policy_print(const struct xf_config *now, bool json)
 {
-	fprintf(f,
-		"usage: xdp-fwd policy IFACE [default ACTION [DEV]] [errors pass|drop] [--json]\n"
-		"\n"
-		"Without settings, print the policy.  'default' is the action for frames no\n"
-		"rule matches (pass, drop, tx, xsk, fwd or redirect DEV; initially pass).\n"
-		"'errors' is what happens to frames that fail to parse (initially pass: the\n"
-		"kernel has its own checks; drop to discard them here).\n");
+	char dev[IF_NAMESIZE] = "";
+
+	if (now->default_action == XF_ACT_REDIRECT && !if_indextoname(now->default_ifindex, dev))
+		snprintf(dev, sizeof(dev), "if%u", now->default_ifindex);
+	if (json) {
+		struct jw w;
+
+		jw_init(&w, stdout);
+		jw_obj_open(&w, NULL);
+		jw_str(&w, "default", xf_action_name(now->default_action));
+		jw_str(&w, "default_dev", dev[0] ? dev : NULL);
+		jw_str(&w, "errors", xf_action_name(now->error_action));
+		jw_obj_close(&w);
+	} else {
+		printf("default %s%s%s errors %s\n", xf_action_name(now->default_action),
+		       dev[0] ? " " : "", dev, xf_action_name(now->error_action));
+	}
 }
 
 int do_policy(int argc, char **argv)
 {
 	struct xf_config cfg, now;
-	bool json = false, change = false;
+	const struct cli_cmd *cmd = cli_cmd_find("policy");
+	bool json = cli_json, change = false;
 	const char *ifname = NULL;
 	struct xf_maps m;
 	int i, a, ret;
 
-	if (cli_wants_help(argc, argv)) {
-		policy_usage(stdout);
+	if (cli_help_wanted(cmd, argc, argv))
 		return XF_EXIT_OK;
-	}
 	if (argc < 2) {
-		policy_usage(stderr);
+		cli_usage(cmd, stderr);
 		return XF_EXIT_USAGE;
 	}
 	ifname = argv[1];
@@ -43,7 +53,7 @@ int do_policy(int argc, char **argv)
 	memset(&cfg, 0, sizeof(cfg));
 	bool set_default = false, set_errors = false;
 	for (i = 2; i < argc; i++) {
-		if (!strcmp(argv[i], "--json") || !strcmp(argv[i], "-j")) {
+		if (cli_opt_match(cmd, argv[i])) {	/* only --json */
 			json = true;
 		} else if (!strcmp(argv[i], "default") && !set_default && i + 1 < argc) {
 			a = xf_action_parse(argv[++i]);
@@ -101,23 +111,7 @@ int do_policy(int argc, char **argv)
 		       strerror(-ret));
 		return XF_EXIT_FAIL;
 	}
-	char dev[IF_NAMESIZE] = "";
-
-	if (now.default_action == XF_ACT_REDIRECT && !if_indextoname(now.default_ifindex, dev))
-		snprintf(dev, sizeof(dev), "if%u", now.default_ifindex);
-	if (json) {
-		struct jw w;
-
-		jw_init(&w, stdout);
-		jw_obj_open(&w, NULL);
-		jw_str(&w, "default", xf_action_name(now.default_action));
-		jw_str(&w, "default_dev", dev[0] ? dev : NULL);
-		jw_str(&w, "errors", xf_action_name(now.error_action));
-		jw_obj_close(&w);
-	} else {
-		printf("default %s%s%s errors %s\n", xf_action_name(now.default_action),
-		       dev[0] ? " " : "", dev, xf_action_name(now.error_action));
-	}
+	policy_print(&now, json);
 	return XF_EXIT_OK;
 }
 
@@ -127,18 +121,13 @@ int do_port(int argc, char **argv)
 	unsigned int idx;
 	int ret = 0;
 
-	if (cli_wants_help(argc, argv) || argc < 3) {
-		FILE *f = argc < 3 && !cli_wants_help(argc, argv) ? stderr : stdout;
+	const struct cli_cmd *cmd = cli_cmd_find("port");
 
-		fprintf(f, "usage: xdp-fwd port add IFACE DEV\n"
-			   "       xdp-fwd port del IFACE DEV\n"
-			   "       xdp-fwd port list IFACE\n"
-			   "\n"
-			   "The devices frames may leave by, for 'redirect' and 'fwd' (the egress\n"
-			   "devmap).  fwd sends a frame out of the device the FIB names only when\n"
-			   "that device is listed here; otherwise the kernel forwards it.  A device\n"
-			   "that receives redirected frames on veth needs an XDP program of its own.\n");
-		return f == stdout ? XF_EXIT_OK : XF_EXIT_USAGE;
+	if (cli_help_wanted(cmd, argc, argv))
+		return XF_EXIT_OK;
+	if (argc < 3) {
+		cli_usage(cmd, stderr);
+		return XF_EXIT_USAGE;
 	}
 	if (!strcmp(argv[1], "list")) {
 		__u32 key, next, *pk = NULL;

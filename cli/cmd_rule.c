@@ -6,40 +6,10 @@
 #include <string.h>
 
 #include "cli.h"
+#include "opts.h"
 #include "xf_maps.h"
 #include "xf_rules.h"
 #include "xf_util.h"
-
-#define RULE_WORDS \
-	"[vlan ID] [proto tcp|udp|sctp|icmp|icmpv6|NUM] [src PREFIX] [dst PREFIX]\n" \
-	"      [sport PORT] [dport PORT] [priority N] action pass|drop|tx|xsk|fwd|redirect DEV"
-
-static void rule_usage(FILE *f)
-{
-	fprintf(f,
-		"usage: xdp-fwd rule add IFACE " RULE_WORDS "\n"
-		"       xdp-fwd rule del IFACE ID\n"
-		"       xdp-fwd rule list IFACE [--json]\n"
-		"       xdp-fwd rule flush IFACE\n"
-		"       xdp-fwd rule load IFACE FILE\n"
-		"\n"
-		"A rule matches any subset of: outer VLAN id, L4 protocol, source and destination\n"
-		"prefix (IPv4 or IPv6; a bare address is a host), source and destination port\n"
-		"(TCP, UDP, SCTP).  When several rules match, the lowest priority wins (default\n"
-		"%u), then the lowest id.  Actions:\n"
-		"  pass          to the kernel stack\n"
-		"  drop          drop\n"
-		"  tx            bounce out of the receiving port, MACs swapped\n"
-		"  xsk           to the AF_XDP socket of the receiving queue (the kernel if none)\n"
-		"  redirect DEV  out of DEV (added to the port list)\n"
-		"  fwd           route with the kernel's FIB (see 'xdp-fwd port')\n"
-		"\n"
-		"add prints the new rule's id.  A rule matching exactly the same fields as an\n"
-		"existing one is refused.  At most %d distinct shapes (sets of fields and prefix\n"
-		"lengths) can be in use at once.  load reads one rule per line in the words of\n"
-		"'add' ('#' starts a comment) and adds all of them or none.\n",
-		XF_DEFAULT_PRIORITY, XF_MAX_SHAPES);
-}
 
 static int open_rw(const char *ifname, struct xf_maps *m)
 {
@@ -61,7 +31,7 @@ static int rule_add(int argc, char **argv)
 	int ret;
 
 	if (argc < 2) {
-		cli_err("usage: xdp-fwd rule add IFACE " RULE_WORDS);
+		cli_err("usage: xdp-fwd rule add IFACE " CLI_RULE_WORDS);
 		return XF_EXIT_USAGE;
 	}
 	if (xf_rule_parse(argc - 1, argv + 1, &spec, err, sizeof(err))) {
@@ -130,17 +100,106 @@ static int row_cmp(const void *a, const void *b)
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
+/* A prefix as "ADDR/LEN", or null when the rule does not match on it. */
+static void json_prefix(struct jw *w, const char *key, bool has, __u8 family,
+			const __be32 *addr, __u8 plen)
+{
+	char a[64];
+
+	if (!has) {
+		jw_null(w, key);
+		return;
+	}
+	xf_addr_str(family, addr, a, sizeof(a));
+	snprintf(a + strlen(a), sizeof(a) - strlen(a), "/%u", plen);
+	jw_str(w, key, a);
+}
+
+static void json_u64_if(struct jw *w, const char *key, bool has, unsigned long long v)
+{
+	if (has)
+		jw_u64(w, key, v);
+	else
+		jw_null(w, key);
+}
+
+static void row_json(struct jw *w, const struct row *r, const char *text)
+{
+	const struct xf_rule_spec *s = &r->spec;
+
+	jw_obj_open(w, NULL);
+	jw_u64(w, "id", r->id);
+	jw_u64(w, "priority", s->priority);
+	json_u64_if(w, "vlan", s->fields & XF_F_VLAN, s->vlan);
+	json_u64_if(w, "proto", s->fields & XF_F_PROTO, s->proto);
+	json_prefix(w, "src", s->fields & XF_F_SRC, s->family, s->src, s->src_plen);
+	json_prefix(w, "dst", s->fields & XF_F_DST, s->family, s->dst, s->dst_plen);
+	json_u64_if(w, "sport", s->fields & XF_F_SPORT, s->sport);
+	json_u64_if(w, "dport", s->fields & XF_F_DPORT, s->dport);
+	jw_str(w, "action", xf_action_name(s->action));
+	jw_str(w, "dev", s->action == XF_ACT_REDIRECT ? s->dev : NULL);
+	jw_u64(w, "packets", r->hits.packets);
+	jw_u64(w, "bytes", r->hits.bytes);
+	jw_str(w, "rule", text);
+	jw_obj_close(w);
+}
+
+static void rows_print(const struct row *rows, size_t n, bool json)
+{
+	struct jw w;
+
+	jw_init(&w, stdout);
+	if (json)
+		jw_arr_open(&w, NULL);
+	else
+		printf("%6s %10s %12s %14s  %s\n", "ID", "PRIORITY", "PACKETS", "BYTES", "RULE");
+	for (size_t i = 0; i < n; i++) {
+		char buf[512];
+
+		xf_rule_format(&rows[i].spec, buf, sizeof(buf));
+		if (json)
+			row_json(&w, &rows[i], buf);
+		else
+			printf("%6u %10u %12llu %14llu  %s\n", rows[i].id, rows[i].spec.priority,
+			       (unsigned long long)rows[i].hits.packets,
+			       (unsigned long long)rows[i].hits.bytes, buf);
+	}
+	if (json) {
+		jw_arr_close(&w);
+		putchar('\n');
+	}
+}
+
+/* The rules with their hit counters, in the order they win. */
+static int rows_read(struct xf_maps *m, const struct xf_table *t, struct row **out)
+{
+	struct row *rows = calloc(t->n ? t->n : 1, sizeof(*rows));
+
+	if (!rows)
+		return -ENOMEM;
+	for (size_t i = 0; i < t->n; i++) {
+		rows[i].id = t->vals[i].id;
+		xf_rule_from_map(&t->keys[i], &t->vals[i],
+				 &t->set.shape[t->keys[i].slot % XF_MAX_SHAPES], &rows[i].spec);
+		xf_counter_sum(m->rule_stats, rows[i].id, &rows[i].hits);
+	}
+	qsort(rows, t->n, sizeof(*rows), row_cmp);
+	*out = rows;
+	return 0;
+}
+
 static int rule_list(int argc, char **argv)
 {
-	bool json = false;
+	const struct cli_cmd *cmd = cli_cmd_find("rule");
+	bool json = cli_json;
 	const char *ifname = NULL;
 	struct xf_table t;
 	struct xf_maps m;
 	struct row *rows;
-	struct jw w;
+	int ret = XF_EXIT_FAIL;
 
 	for (int i = 0; i < argc; i++) {
-		if (!strcmp(argv[i], "--json") || !strcmp(argv[i], "-j"))
+		if (cli_opt_match(cmd, argv[i]))	/* only --json */
 			json = true;
 		else if (!ifname)
 			ifname = argv[i];
@@ -164,74 +223,14 @@ static int rule_list(int argc, char **argv)
 		xf_maps_close(&m);
 		return XF_EXIT_FAIL;
 	}
-	rows = calloc(t.n ? t.n : 1, sizeof(*rows));
-	if (!rows) {
-		xf_table_free(&t);
-		xf_maps_close(&m);
-		return XF_EXIT_FAIL;
+	if (!rows_read(&m, &t, &rows)) {
+		rows_print(rows, t.n, json);
+		free(rows);
+		ret = XF_EXIT_OK;
 	}
-	for (size_t i = 0; i < t.n; i++) {
-		rows[i].id = t.vals[i].id;
-		xf_rule_from_map(&t.keys[i], &t.vals[i],
-				 &t.set.shape[t.keys[i].slot % XF_MAX_SHAPES], &rows[i].spec);
-		xf_counter_sum(m.rule_stats, rows[i].id, &rows[i].hits);
-	}
-	qsort(rows, t.n, sizeof(*rows), row_cmp);
-
-	jw_init(&w, stdout);
-	if (json)
-		jw_arr_open(&w, NULL);
-	else
-		printf("%6s %10s %12s %14s  %s\n", "ID", "PRIORITY", "PACKETS", "BYTES", "RULE");
-	for (size_t i = 0; i < t.n; i++) {
-		char buf[512];
-
-		xf_rule_format(&rows[i].spec, buf, sizeof(buf));
-		if (!json) {
-			printf("%6u %10u %12llu %14llu  %s\n", rows[i].id, rows[i].spec.priority,
-			       (unsigned long long)rows[i].hits.packets,
-			       (unsigned long long)rows[i].hits.bytes, buf);
-			continue;
-		}
-		const struct xf_rule_spec *s = &rows[i].spec;
-		char a[64];
-
-		jw_obj_open(&w, NULL);
-		jw_u64(&w, "id", rows[i].id);
-		jw_u64(&w, "priority", s->priority);
-		if (s->fields & XF_F_VLAN) jw_u64(&w, "vlan", s->vlan); else jw_null(&w, "vlan");
-		if (s->fields & XF_F_PROTO) jw_u64(&w, "proto", s->proto); else jw_null(&w, "proto");
-		if (s->fields & XF_F_SRC) {
-			xf_addr_str(s->family, s->src, a, sizeof(a));
-			snprintf(a + strlen(a), sizeof(a) - strlen(a), "/%u", s->src_plen);
-			jw_str(&w, "src", a);
-		} else {
-			jw_null(&w, "src");
-		}
-		if (s->fields & XF_F_DST) {
-			xf_addr_str(s->family, s->dst, a, sizeof(a));
-			snprintf(a + strlen(a), sizeof(a) - strlen(a), "/%u", s->dst_plen);
-			jw_str(&w, "dst", a);
-		} else {
-			jw_null(&w, "dst");
-		}
-		if (s->fields & XF_F_SPORT) jw_u64(&w, "sport", s->sport); else jw_null(&w, "sport");
-		if (s->fields & XF_F_DPORT) jw_u64(&w, "dport", s->dport); else jw_null(&w, "dport");
-		jw_str(&w, "action", xf_action_name(s->action));
-		jw_str(&w, "dev", s->action == XF_ACT_REDIRECT ? s->dev : NULL);
-		jw_u64(&w, "packets", rows[i].hits.packets);
-		jw_u64(&w, "bytes", rows[i].hits.bytes);
-		jw_str(&w, "rule", buf);
-		jw_obj_close(&w);
-	}
-	if (json) {
-		jw_arr_close(&w);
-		putchar('\n');
-	}
-	free(rows);
 	xf_table_free(&t);
 	xf_maps_close(&m);
-	return XF_EXIT_OK;
+	return ret;
 }
 
 static int rule_flush(int argc, char **argv)
@@ -304,9 +303,17 @@ out:
 
 int do_rule(int argc, char **argv)
 {
-	if (argc < 2 || cli_wants_help(argc, argv)) {
-		rule_usage(argc < 2 ? stderr : stdout);
-		return argc < 2 ? XF_EXIT_USAGE : XF_EXIT_OK;
+	const struct cli_cmd *cmd = cli_cmd_find("rule");
+
+	if (cli_help_wanted(cmd, argc, argv))
+		return XF_EXIT_OK;
+	if (argc < 2) {
+		cli_usage(cmd, stderr);
+		return XF_EXIT_USAGE;
+	}
+	if (cli_json && strcmp(argv[1], "list") && strcmp(argv[1], "show")) {
+		cli_err("-j/--json: 'rule %s' has no JSON output (only 'rule list')", argv[1]);
+		return XF_EXIT_USAGE;
 	}
 	if (!strcmp(argv[1], "add"))
 		return rule_add(argc - 2, argv + 2);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* run: the AF_XDP consumer, one socket and one worker per RX queue. */
 #include <errno.h>
-#include <getopt.h>
+#include <getopt.h>	/* optind */
 #include <linux/sockios.h>
 #include <net/if.h>
 #include <signal.h>
@@ -17,6 +17,7 @@
 #include <bpf/bpf.h>
 
 #include "cli.h"
+#include "opts.h"
 #include "xf_iface.h"
 #include "xf_loader.h"
 #include "xf_maps.h"
@@ -188,53 +189,6 @@ static void release_interface(struct runner *rr)
 	close(rr->lock_fd);
 	rr->lock_fd = -1;
 	rmdir(XF_RUN_DIR);	/* only when no other consumer uses it */
-}
-
-static void run_usage(FILE *f)
-{
-	fprintf(f,
-		"usage: xdp-fwd run IFACE [options]\n"
-		"\n"
-		"Receive the frames that rules steer to 'xsk' on IFACE through one AF_XDP socket\n"
-		"per RX queue, one worker thread per socket, and process them in batches.\n"
-		"Uses the program 'xdp-fwd load' attached; when none is, loads it with the load\n"
-		"defaults and unloads it at exit.  Frames on queues without a socket, and all\n"
-		"frames after the consumer stops, go to the kernel stack.\n"
-		"\n"
-		"  -q, --queues LIST|all   RX queues, e.g. 0,2-3 (default all: ethtool's channel count)\n"
-		"  -m, --mode MODE         rxdrop (count and release, default), l2fwd (swap MACs,\n"
-		"                          send back out of the same queue), capture (to --write)\n"
-		"  -w, --write FILE        pcap file for --mode capture\n"
-		"  -z, --zero-copy         refuse to start without zero-copy\n"
-		"  -c, --copy              use copy mode (default: zero-copy, else copy with a warning)\n"
-		"  -b, --batch N           frames per batch (default 64)\n"
-		"  -F, --frames N          UMEM frames per queue (default 4096)\n"
-		"  -r, --ring-size N       descriptors per ring, a power of 2 (default 2048)\n"
-		"  -s, --frame-size N      2048 or 4096 (default 4096)\n"
-		"  -p, --poll              when idle, yield briefly, then wait in poll() (default;\n"
-		"                          no yielding when the device's NAPI is threaded)\n"
-		"  -B, --busy-poll         busy-poll the driver (SO_PREFER_BUSY_POLL); best when the\n"
-		"                          worker has a core to itself\n"
-		"  -C, --cpus LIST         pin worker i to the i-th CPU of LIST\n"
-		"  -d, --duration S        stop after S seconds\n"
-		"  -n, --count N           stop after N frames in total\n"
-		"  -N, --no-reconnect      end the run (exit 1) on any fault instead of re-binding\n"
-		"  -W, --wait-for-interface  when IFACE is deleted, wait for an interface of that\n"
-		"                          name to appear and re-bind (default: exit 1)\n"
-		"  -j, --json              final summary as one JSON object, the last line of stdout\n"
-		"  -Q, --quiet             no live rates\n"
-		"\n"
-		"Faults: when the link goes down, the channel count changes, the program is\n"
-		"detached or replaced, or a socket reports an error, run says so on stderr,\n"
-		"closes every socket (steered frames go to the kernel meanwhile), waits until\n"
-		"the link is up, xdp-fwd's program is attached and the queues exist, and binds\n"
-		"again: first after 100 ms, doubling to 5 s while binds fail or faults repeat.\n"
-		"Counters are cumulative over re-binds.  A program run loaded itself is loaded\n"
-		"again when it is gone.\n"
-		"Live rates go to stderr once a second; SIGINT or SIGTERM stop the run cleanly.\n"
-		"Exit status: 0 after a clean stop, 1 on a fault with --no-reconnect, when the\n"
-		"interface is deleted (without --wait-for-interface), or when UMEM frames do\n"
-		"not add up (a bug).\n");
 }
 
 /* The device's queue count now; 1 when it cannot say (as without channels). */
@@ -795,11 +749,6 @@ static void try_rebind(struct runner *rr, double now)
 	publish(rr);
 }
 
-static bool pow2(__u32 v)
-{
-	return v && !(v & (v - 1));
-}
-
 /*
  * Where the program comes from: the one load attached, or ours for this
  * run.  Then its XSKMAP, which cfg owns from here on (xf_run_cfg_fini).
@@ -916,13 +865,6 @@ static int run_loop(struct runner *rr, double duration, __u32 count, double t0)
 }
 
 /* What run's options ask for beyond the xf_run_cfg they fill in. */
-struct run_args {
-	const char *queues, *cpus, *mode, *write_path;
-	double duration;
-	__u32 count;
-	bool json;
-};
-
 /* The interface, --queues and --cpus against the device and the machine; XF_EXIT_* or -1 when fine. */
 static int run_targets(struct runner *rr, const struct run_args *a)
 {
@@ -960,8 +902,8 @@ static int run_setup_proc(struct runner *rr, const struct run_args *a, struct xf
 	rr->cap_nq = rr->all ? (max < XF_MAX_QUEUES ? max : XF_MAX_QUEUES) : rr->nwant;
 	if (!strcmp(a->mode, "l2fwd")) {
 		cfg->ops = xf_proc_l2fwd;
-	} else if (a->write_path) {
-		*cap = xf_capture_open(a->write_path, rr->cap_nq, 8192, cfg->frame_size);
+	} else if (a->write) {
+		*cap = xf_capture_open(a->write, rr->cap_nq, 8192, cfg->frame_size);
 		if (!*cap)
 			return -1;
 		cfg->ops = xf_proc_capture(*cap);
@@ -996,7 +938,7 @@ static int run_serve(struct runner *rr, const struct run_args *a, struct xf_capt
 		xf_capture_close(*cap, &written, &missed);
 		*cap = NULL;
 	}
-	summary(rr, secs, a->json, written, missed, a->write_path != NULL);
+	summary(rr, secs, a->json, written, missed, a->write != NULL);
 	for (unsigned int i = 0; i < rr->norder; i++)
 		if (!rr->qt[rr->order[i]].accounted) {
 			cli_err("queue %u: UMEM frames unaccounted for (a bug)", rr->order[i]);
@@ -1026,146 +968,82 @@ static int run_consumer(struct runner *rr, const struct run_args *a)
 	return ret;
 }
 
+/*
+ * run's options into o, and the checks between them: -1 to go on with the
+ * interface in argv[optind], else the exit status.
+ */
+static int run_parse_opts(int argc, char **argv, struct run_args *o)
+{
+	int ret = cli_parse(cli_cmd_find("run"), argc, argv, o);
+
+	if (ret)
+		return ret == CLI_PARSE_HELP ? XF_EXIT_OK : XF_EXIT_USAGE;
+	if (argc - optind != 1) {
+		cli_err("run needs exactly one interface");
+		return XF_EXIT_USAGE;
+	}
+	if (o->zero_copy && o->copy) {
+		cli_err("--zero-copy and --copy exclude each other");
+		return XF_EXIT_USAGE;
+	}
+	if (o->no_reconnect && o->wait_iface) {
+		cli_err("--no-reconnect and --wait-for-interface exclude each other");
+		return XF_EXIT_USAGE;
+	}
+	if (strcmp(o->mode, "rxdrop") && strcmp(o->mode, "l2fwd") && strcmp(o->mode, "capture")) {
+		cli_err("unknown mode '%s' (rxdrop, l2fwd or capture)", o->mode);
+		return XF_EXIT_USAGE;
+	}
+	if (!strcmp(o->mode, "capture") != !!o->write) {
+		cli_err(o->write ? "--write needs --mode capture" : "--mode capture needs --write FILE");
+		return XF_EXIT_USAGE;
+	}
+	if (o->frames < o->ring_size) {
+		cli_err("--frames %u is smaller than --ring-size %u: the fill ring could not be kept "
+		       "stocked", o->frames, o->ring_size);
+		return XF_EXIT_USAGE;
+	}
+	if (o->batch > o->ring_size) {
+		cli_err("--batch %u is larger than --ring-size %u", o->batch, o->ring_size);
+		return XF_EXIT_USAGE;
+	}
+	return -1;
+}
+
 int do_run(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "queues", required_argument, NULL, 'q' },
-		{ "mode", required_argument, NULL, 'm' },
-		{ "write", required_argument, NULL, 'w' },
-		{ "zero-copy", no_argument, NULL, 'z' },
-		{ "copy", no_argument, NULL, 'c' },
-		{ "batch", required_argument, NULL, 'b' },
-		{ "frames", required_argument, NULL, 'F' },
-		{ "ring-size", required_argument, NULL, 'r' },
-		{ "frame-size", required_argument, NULL, 's' },
-		{ "poll", no_argument, NULL, 'p' },
-		{ "busy-poll", no_argument, NULL, 'B' },
-		{ "cpus", required_argument, NULL, 'C' },
-		{ "duration", required_argument, NULL, 'd' },
-		{ "count", required_argument, NULL, 'n' },
-		{ "no-reconnect", no_argument, NULL, 'N' },
-		{ "wait-for-interface", no_argument, NULL, 'W' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "quiet", no_argument, NULL, 'Q' },
-		{ "help", no_argument, NULL, 'h' },
-		{}
-	};
-	struct runner *rr = calloc(1, sizeof(*rr));
-	struct xf_run_cfg *cfg;
-	const char *queues = "all", *cpus = NULL, *mode = "rxdrop", *write_path = NULL;
-	double duration = 0;
-	__u32 count = 0, v;
-	bool json = false;
-	int c, ret = XF_EXIT_USAGE;
+	struct xf_run_cfg d;
+	struct run_args o = { .queues = "all", .mode = "rxdrop" };
+	struct runner *rr;
+	int ret;
 
+	xf_run_cfg_init(&d, NULL);	/* the library's defaults are run's */
+	o.batch = d.batch;
+	o.frames = d.frames;
+	o.ring_size = d.ring_size;
+	o.frame_size = d.frame_size;
+	ret = run_parse_opts(argc, argv, &o);
+	if (ret >= 0)
+		return ret;
+	rr = calloc(1, sizeof(*rr));
 	if (!rr) {
 		cli_err("out of memory");
 		return XF_EXIT_FAIL;
 	}
 	rr->lock_fd = -1;
-	cfg = &rr->cfg;
-	xf_run_cfg_init(cfg, NULL);	/* the library's defaults are run's */
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "q:m:w:zcb:F:r:s:pBC:d:n:NWjQh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'q': queues = optarg; break;
-		case 'm': mode = optarg; break;
-		case 'w': write_path = optarg; break;
-		case 'z': cfg->force_zc = true; break;
-		case 'c': cfg->force_copy = true; break;
-		case 'p': cfg->busy_poll = false; break;
-		case 'B': cfg->busy_poll = true; break;
-		case 'C': cpus = optarg; break;
-		case 'N': rr->no_reconnect = true; break;
-		case 'W': rr->wait_iface = true; break;
-		case 'j': json = true; break;
-		case 'Q': rr->quiet = true; break;
-		case 'b':
-			if (xf_parse_u32(optarg, 1, 4096, &cfg->batch)) {
-				cli_err("bad --batch '%s' (1..4096)", optarg);
-				goto out_free;
-			}
-			break;
-		case 'F':
-			if (xf_parse_u32(optarg, 64, 1 << 20, &cfg->frames)) {
-				cli_err("bad --frames '%s' (64..1048576)", optarg);
-				goto out_free;
-			}
-			break;
-		case 'r':
-			if (xf_parse_u32(optarg, 64, 1 << 16, &v) || !pow2(v)) {
-				cli_err("bad --ring-size '%s' (a power of 2, 64..65536)", optarg);
-				goto out_free;
-			}
-			cfg->ring_size = v;
-			break;
-		case 's':
-			if (xf_parse_u32(optarg, 2048, 4096, &v) || (v != 2048 && v != 4096)) {
-				cli_err("bad --frame-size '%s' (2048 or 4096)", optarg);
-				goto out_free;
-			}
-			cfg->frame_size = v;
-			break;
-		case 'd':
-			if (xf_parse_double(optarg, 0.1, 1e7, &duration)) {
-				cli_err("bad --duration '%s' (seconds)", optarg);
-				goto out_free;
-			}
-			break;
-		case 'n':
-			if (xf_parse_u32(optarg, 1, 0xffffffff, &count)) {
-				cli_err("bad --count '%s'", optarg);
-				goto out_free;
-			}
-			break;
-		case 'h':
-			run_usage(stdout);
-			ret = XF_EXIT_OK;
-			goto out_free;
-		default:
-			run_usage(stderr);
-			goto out_free;
-		}
-	}
-	if (argc - optind != 1) {
-		cli_err("run needs exactly one interface");
-		goto out_free;
-	}
-	cfg->ifname = argv[optind];
-	if (cfg->force_zc && cfg->force_copy) {
-		cli_err("--zero-copy and --copy exclude each other");
-		goto out_free;
-	}
-	if (rr->no_reconnect && rr->wait_iface) {
-		cli_err("--no-reconnect and --wait-for-interface exclude each other");
-		goto out_free;
-	}
-	if (strcmp(mode, "rxdrop") && strcmp(mode, "l2fwd") && strcmp(mode, "capture")) {
-		cli_err("unknown mode '%s' (rxdrop, l2fwd or capture)", mode);
-		goto out_free;
-	}
-	if (!strcmp(mode, "capture") != !!write_path) {
-		cli_err(write_path ? "--write needs --mode capture" : "--mode capture needs --write FILE");
-		goto out_free;
-	}
-	if (cfg->frames < cfg->ring_size) {
-		cli_err("--frames %u is smaller than --ring-size %u: the fill ring could not be kept "
-		       "stocked", cfg->frames, cfg->ring_size);
-		goto out_free;
-	}
-	if (cfg->batch > cfg->ring_size) {
-		cli_err("--batch %u is larger than --ring-size %u", cfg->batch, cfg->ring_size);
-		goto out_free;
-	}
-	{
-		const struct run_args args = {
-			.queues = queues, .cpus = cpus, .mode = mode, .write_path = write_path,
-			.duration = duration, .count = count, .json = json,
-		};
-
-		ret = run_consumer(rr, &args);
-	}
-out_free:
+	rr->cfg = d;
+	rr->cfg.ifname = argv[optind];
+	rr->cfg.batch = o.batch;
+	rr->cfg.frames = o.frames;
+	rr->cfg.ring_size = o.ring_size;
+	rr->cfg.frame_size = o.frame_size;
+	rr->cfg.force_zc = o.zero_copy;
+	rr->cfg.force_copy = o.copy;
+	rr->cfg.busy_poll = o.busy_poll;
+	rr->no_reconnect = o.no_reconnect;
+	rr->wait_iface = o.wait_iface;
+	rr->quiet = o.quiet;
+	ret = run_consumer(rr, &o);
 	free(rr);
 	return ret;
 }

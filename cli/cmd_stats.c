@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* stats: the program's counters, as totals or as per-interval rates. */
 #include <errno.h>
-#include <getopt.h>
+#include <getopt.h>	/* optind */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "opts.h"
 #include "xf_maps.h"
 #include "xf_util.h"
 
@@ -237,105 +238,66 @@ static int print_prometheus(const char *ifname, struct xf_maps *m, const struct 
 	return 0;
 }
 
+/* The rates every interval, count times (0: until a signal). */
+static int stats_loop(const char *ifname, struct xf_maps *m, struct snap *a,
+		      const struct stats_args *o)
+{
+	struct snap b;
+
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	for (__u32 n = 0; !stop && (!o->count || n < o->count); n++) {
+		usleep((useconds_t)(o->interval * 1e6));
+		if (stop)
+			break;
+		if (snap_read(m, &b)) {
+			cli_err("cannot read the counters of %s (unloaded?)", ifname);
+			return XF_EXIT_FAIL;
+		}
+		print_snap(ifname, &b, a, o->json);
+		*a = b;
+	}
+	return XF_EXIT_OK;
+}
+
 int do_stats(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "interval", required_argument, NULL, 'i' },
-		{ "count", required_argument, NULL, 'c' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "prometheus", no_argument, NULL, 'p' },
-		{ "help", no_argument, NULL, 'h' },
-		{}
-	};
-	double interval = 0;
-	__u32 count = 0;
-	bool json = false, prometheus = false;
-	struct snap a, b;
+	struct stats_args o = {};
+	const char *ifname;
 	struct xf_maps m;
-	int c;
+	struct snap a;
+	int ret;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "i:c:jph", opts, NULL)) != -1) {
-		switch (c) {
-		case 'i':
-			if (xf_parse_double(optarg, 0.1, 3600, &interval)) {
-				cli_err("bad --interval '%s' (0.1..3600 seconds)", optarg);
-				return XF_EXIT_USAGE;
-			}
-			break;
-		case 'c':
-			if (xf_parse_u32(optarg, 1, 0xffffffff, &count)) {
-				cli_err("bad --count '%s'", optarg);
-				return XF_EXIT_USAGE;
-			}
-			break;
-		case 'j':
-			json = true;
-			break;
-		case 'p':
-			prometheus = true;
-			break;
-		case 'h':
-			printf("usage: xdp-fwd stats IFACE [--interval S [--count N]] [--json]\n"
-			       "       xdp-fwd stats IFACE --prometheus\n\n"
-			       "Counters of the program on IFACE, summed over CPUs: packets and bytes\n"
-			       "per action taken, per parse result (ok or the error's name) and per\n"
-			       "event (fallbacks to the kernel).  With --interval, print the rates\n"
-			       "every S seconds, N times (default: until interrupted).\n"
-			       "  -j, --json         one JSON object per line\n"
-			       "  -p, --prometheus   the totals and per-rule hits in Prometheus text\n"
-			       "                     format (for node_exporter's textfile collector);\n"
-			       "                     excludes --json and --interval\n");
-			return XF_EXIT_OK;
-		default:
-			return XF_EXIT_USAGE;
-		}
-	}
+	ret = cli_parse(cli_cmd_find("stats"), argc, argv, &o);
+	if (ret)
+		return ret == CLI_PARSE_HELP ? XF_EXIT_OK : XF_EXIT_USAGE;
 	if (argc - optind != 1) {
 		cli_err("usage: xdp-fwd stats IFACE [--interval S] [--count N] [--json] or --prometheus");
 		return XF_EXIT_USAGE;
 	}
-	if (prometheus && (json || interval)) {
+	if (o.prometheus && (o.json || o.interval)) {
 		cli_err("--prometheus excludes %s: it prints the totals once",
-		       json ? "--json" : "--interval");
+		       o.json ? "--json" : "--interval");
 		return XF_EXIT_USAGE;
 	}
-	if (count && !interval) {
+	if (o.count && !o.interval) {
 		cli_err("--count needs --interval");
 		return XF_EXIT_USAGE;
 	}
-	if (xf_maps_open_pinned(argv[optind], &m))
+	ifname = argv[optind];
+	if (xf_maps_open_pinned(ifname, &m))
 		return XF_EXIT_FAIL;
 	if (snap_read(&m, &a)) {
-		cli_err("cannot read the counters of %s", argv[optind]);
-		xf_maps_close(&m);
-		return XF_EXIT_FAIL;
-	}
-	if (prometheus) {
-		int ret = print_prometheus(argv[optind], &m, &a);
-
-		xf_maps_close(&m);
-		return ret ? XF_EXIT_FAIL : XF_EXIT_OK;
-	}
-	if (!interval) {
-		print_snap(argv[optind], &a, NULL, json);
-		xf_maps_close(&m);
-		return XF_EXIT_OK;
-	}
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
-	for (__u32 n = 0; !stop && (!count || n < count); n++) {
-		usleep((useconds_t)(interval * 1e6));
-		if (stop)
-			break;
-		if (snap_read(&m, &b)) {
-			cli_err("cannot read the counters of %s (unloaded?)", argv[optind]);
-			xf_maps_close(&m);
-			return XF_EXIT_FAIL;
-		}
-		print_snap(argv[optind], &b, &a, json);
-		a = b;
+		cli_err("cannot read the counters of %s", ifname);
+		ret = XF_EXIT_FAIL;
+	} else if (o.prometheus) {
+		ret = print_prometheus(ifname, &m, &a) ? XF_EXIT_FAIL : XF_EXIT_OK;
+	} else if (!o.interval) {
+		print_snap(ifname, &a, NULL, o.json);
+		ret = XF_EXIT_OK;
+	} else {
+		ret = stats_loop(ifname, &m, &a, &o);
 	}
 	xf_maps_close(&m);
-	return XF_EXIT_OK;
+	return ret;
 }

@@ -115,132 +115,108 @@ static int parse_port(const char *word, const char *s, __u16 *port, char *err,
 	return 0;
 }
 
-int xf_rule_parse(int argc, char **argv, struct xf_rule_spec *spec,
-		  char *err, size_t errlen)
+/* The field a rule word names: XF_F_*, 0 for priority and action, -1 for none. */
+static long rule_word_field(const char *w)
 {
-	bool have_prio = false, have_action = false;
+	static const struct { const char *word; __u32 bit; } words[] = {
+		{ "vlan", XF_F_VLAN }, { "proto", XF_F_PROTO }, { "src", XF_F_SRC },
+		{ "dst", XF_F_DST }, { "sport", XF_F_SPORT }, { "dport", XF_F_DPORT },
+		{ "priority", 0 }, { "action", 0 },
+	};
+
+	for (size_t k = 0; k < ARRAY_SIZE(words); k++)
+		if (!strcmp(w, words[k].word))
+			return words[k].bit;
+	return -1;
+}
+
+static int parse_proto(const char *arg, __u8 *proto, char *err, size_t errlen)
+{
 	__u32 v;
-	int i;
 
-	memset(spec, 0, sizeof(*spec));
-	spec->priority = XF_DEFAULT_PRIORITY;
-	if (errlen)
-		err[0] = '\0';
-
-	for (i = 0; i < argc; i++) {
-		const char *w = argv[i], *arg = i + 1 < argc ? argv[i + 1] : NULL;
-		__u32 bit = 0;
-
-		if (have_action)
-			return fail(err, errlen, "unexpected '%s' after the action", w);
-		if (!strcmp(w, "vlan"))
-			bit = XF_F_VLAN;
-		else if (!strcmp(w, "proto"))
-			bit = XF_F_PROTO;
-		else if (!strcmp(w, "src"))
-			bit = XF_F_SRC;
-		else if (!strcmp(w, "dst"))
-			bit = XF_F_DST;
-		else if (!strcmp(w, "sport"))
-			bit = XF_F_SPORT;
-		else if (!strcmp(w, "dport"))
-			bit = XF_F_DPORT;
-		else if (strcmp(w, "priority") && strcmp(w, "action"))
-			return fail(err, errlen, "unknown rule word '%s'", w);
-
-		if (!arg)
-			return fail(err, errlen, "'%s' needs a value", w);
-		if (bit & spec->fields)
-			return fail(err, errlen, "'%s' given twice", w);
-		spec->fields |= bit;
-		i++;
-
-		switch (bit) {
-		case XF_F_VLAN:
-			if (xf_parse_u32(arg, 0, 4095, &v))
-				return fail(err, errlen, "bad vlan id '%s' (0..4095)", arg);
-			spec->vlan = v;
-			break;
-		case XF_F_PROTO: {
-			bool named = false;
-
-			for (size_t k = 0; k < ARRAY_SIZE(protos); k++)
-				if (!strcmp(arg, protos[k].name)) {
-					spec->proto = protos[k].num;
-					named = true;
-				}
-			if (!named) {
-				if (xf_parse_u32(arg, 0, 255, &v))
-					return fail(err, errlen,
-						    "bad proto '%s' (tcp, udp, sctp, icmp, icmpv6 or 0..255)",
-						    arg);
-				spec->proto = v;
-			}
-			break;
+	for (size_t k = 0; k < ARRAY_SIZE(protos); k++)
+		if (!strcmp(arg, protos[k].name)) {
+			*proto = protos[k].num;
+			return 0;
 		}
-		case XF_F_SRC:
-		case XF_F_DST: {
-			__u8 fam, plen;
-			__be32 a[4];
-			int ret;
+	if (xf_parse_u32(arg, 0, 255, &v))
+		return fail(err, errlen, "bad proto '%s' (tcp, udp, sctp, icmp, icmpv6 or 0..255)",
+			    arg);
+	*proto = v;
+	return 0;
+}
 
-			ret = xf_prefix_parse(arg, &fam, a, &plen, err, errlen);
-			if (ret)
-				return ret;
-			if (spec->family && spec->family != fam)
-				return fail(err, errlen,
-					    "src and dst are of different families ('%s')", arg);
-			spec->family = fam;
-			if (bit == XF_F_SRC) {
-				memcpy(spec->src, a, 16);
-				spec->src_plen = plen;
-			} else {
-				memcpy(spec->dst, a, 16);
-				spec->dst_plen = plen;
-			}
-			break;
-		}
-		case XF_F_SPORT:
-			if (parse_port(w, arg, &spec->sport, err, errlen))
-				return -EINVAL;
-			break;
-		case XF_F_DPORT:
-			if (parse_port(w, arg, &spec->dport, err, errlen))
-				return -EINVAL;
-			break;
-		default:
-			if (!strcmp(w, "priority")) {
-				if (have_prio)
-					return fail(err, errlen, "'priority' given twice");
-				if (xf_parse_u32(arg, 0, XF_MAX_PRIORITY, &v))
-					return fail(err, errlen, "bad priority '%s' (0..%u)",
-						    arg, XF_MAX_PRIORITY);
-				spec->priority = v;
-				have_prio = true;
-			} else { /* action */
-				int a = xf_action_parse(arg);
+/* src or dst: both of one family */
+static int parse_side(__u32 bit, const char *arg, struct xf_rule_spec *spec, char *err,
+		      size_t errlen)
+{
+	__u8 fam, plen;
+	__be32 a[4];
+	int ret;
 
-				if (a < 0)
-					return fail(err, errlen,
-						    "unknown action '%s' (pass, drop, tx, xsk, fwd, redirect DEV)",
-						    arg);
-				spec->action = a;
-				have_action = true;
-				if (a == XF_ACT_REDIRECT) {
-					if (i + 1 >= argc)
-						return fail(err, errlen, "'redirect' needs a device");
-					i++;
-					if (!xf_ifname_valid(argv[i]))
-						return fail(err, errlen, "bad device name '%s'", argv[i]);
-					snprintf(spec->dev, sizeof(spec->dev), "%s", argv[i]);
-				}
-			}
-		}
+	ret = xf_prefix_parse(arg, &fam, a, &plen, err, errlen);
+	if (ret)
+		return ret;
+	if (spec->family && spec->family != fam)
+		return fail(err, errlen, "src and dst are of different families ('%s')", arg);
+	spec->family = fam;
+	memcpy(bit == XF_F_SRC ? spec->src : spec->dst, a, 16);
+	if (bit == XF_F_SRC)
+		spec->src_plen = plen;
+	else
+		spec->dst_plen = plen;
+	return 0;
+}
+
+/* The value of a match field (bit set in spec->fields by the caller). */
+static int parse_field(__u32 bit, const char *w, const char *arg, struct xf_rule_spec *spec,
+		       char *err, size_t errlen)
+{
+	__u32 v;
+
+	switch (bit) {
+	case XF_F_VLAN:
+		if (xf_parse_u32(arg, 0, 4095, &v))
+			return fail(err, errlen, "bad vlan id '%s' (0..4095)", arg);
+		spec->vlan = v;
+		return 0;
+	case XF_F_PROTO:
+		return parse_proto(arg, &spec->proto, err, errlen);
+	case XF_F_SRC:
+	case XF_F_DST:
+		return parse_side(bit, arg, spec, err, errlen);
+	case XF_F_SPORT:
+		return parse_port(w, arg, &spec->sport, err, errlen) ? -EINVAL : 0;
+	default:
+		return parse_port(w, arg, &spec->dport, err, errlen) ? -EINVAL : 0;
 	}
-	if (!have_action)
-		return fail(err, errlen, "missing 'action'");
+}
 
-	/* combinations that could never match */
+/* "action ACTION [DEV]" at argv[*i] (the value); *i moves past a DEV. */
+static int parse_action(int argc, char **argv, int *i, struct xf_rule_spec *spec,
+			char *err, size_t errlen)
+{
+	int a = xf_action_parse(argv[*i]);
+
+	if (a < 0)
+		return fail(err, errlen,
+			    "unknown action '%s' (pass, drop, tx, xsk, fwd, redirect DEV)",
+			    argv[*i]);
+	spec->action = a;
+	if (a != XF_ACT_REDIRECT)
+		return 0;
+	if (*i + 1 >= argc)
+		return fail(err, errlen, "'redirect' needs a device");
+	(*i)++;
+	if (!xf_ifname_valid(argv[*i]))
+		return fail(err, errlen, "bad device name '%s'", argv[*i]);
+	snprintf(spec->dev, sizeof(spec->dev), "%s", argv[*i]);
+	return 0;
+}
+
+/* Combinations that could never match. */
+static int rule_check(const struct xf_rule_spec *spec, char *err, size_t errlen)
+{
 	if ((spec->fields & (XF_F_SPORT | XF_F_DPORT)) && (spec->fields & XF_F_PROTO) &&
 	    spec->proto != 6 && spec->proto != 17 && spec->proto != 132)
 		return fail(err, errlen, "ports need proto tcp, udp or sctp (got proto %u)",
@@ -250,6 +226,55 @@ int xf_rule_parse(int argc, char **argv, struct xf_rule_spec *spec,
 	if ((spec->fields & XF_F_PROTO) && spec->family == XF_L3_IPV6 && spec->proto == 1)
 		return fail(err, errlen, "proto icmp never matches IPv6 prefixes (use icmpv6)");
 	return 0;
+}
+
+int xf_rule_parse(int argc, char **argv, struct xf_rule_spec *spec,
+		  char *err, size_t errlen)
+{
+	bool have_prio = false, have_action = false;
+	int i, ret;
+	__u32 v;
+
+	memset(spec, 0, sizeof(*spec));
+	spec->priority = XF_DEFAULT_PRIORITY;
+	if (errlen)
+		err[0] = '\0';
+
+	for (i = 0; i < argc; i++) {
+		const char *w = argv[i], *arg = i + 1 < argc ? argv[i + 1] : NULL;
+		long bit;
+
+		if (have_action)
+			return fail(err, errlen, "unexpected '%s' after the action", w);
+		bit = rule_word_field(w);
+		if (bit < 0)
+			return fail(err, errlen, "unknown rule word '%s'", w);
+		if (!arg)
+			return fail(err, errlen, "'%s' needs a value", w);
+		if (bit & spec->fields)
+			return fail(err, errlen, "'%s' given twice", w);
+		spec->fields |= bit;
+		i++;
+		if (bit) {
+			ret = parse_field(bit, w, arg, spec, err, errlen);
+		} else if (!strcmp(w, "action")) {
+			ret = parse_action(argc, argv, &i, spec, err, errlen);
+			have_action = true;
+		} else if (have_prio) {
+			ret = fail(err, errlen, "'priority' given twice");
+		} else if (xf_parse_u32(arg, 0, XF_MAX_PRIORITY, &v)) {
+			ret = fail(err, errlen, "bad priority '%s' (0..%u)", arg, XF_MAX_PRIORITY);
+		} else {
+			spec->priority = v;
+			have_prio = true;
+			ret = 0;
+		}
+		if (ret)
+			return ret;
+	}
+	if (!have_action)
+		return fail(err, errlen, "missing 'action'");
+	return rule_check(spec, err, errlen);
 }
 
 int xf_rule_resolve(struct xf_rule_spec *spec, char *err, size_t errlen)

@@ -5,12 +5,13 @@
 # install/uninstall, the bash completion, every --json output against
 # doc/JSON.md, `features`, and `stats --prometheus`.
 #
-#   a. doc/xdp-fwd.8 documents exactly the long options each command's --help
-#      lists (and the global ones), with a section for every command;
+#   a. doc/xdp-fwd.8 documents exactly the options of each command's table
+#      (xdp-fwd CMD --help --json: letter, name, argument) and the global
+#      ones, with a section for every command; --help prints the same table;
 #   b. make install DESTDIR=... PREFIX=... puts every file in place (the unit's
 #      paths follow PREFIX) and make uninstall removes exactly those;
 #   c. the completion script parses, and completes commands, options, values
-#      and interfaces; its option lists are those of --help;
+#      and interfaces; its option lists are those of the tables;
 #   d. every output documented in doc/JSON.md parses and has the documented
 #      keys (and no others);
 #   e. features on a veth and on lo, and on a missing interface;
@@ -91,6 +92,9 @@ inner_json() {
 	rec status-all "$XF" status --json
 	rec status "$XF" status v0 --json
 	rec rule-list "$XF" rule list v0 --json
+	rec rule-list-j "$XF" -j rule list v0	# bpftool's way: the same output
+	rec load-j "$XF" -j load v1		# no JSON output: refused, v1 untouched
+	rec load-j-after "$XF" status v1
 	rec stats "$XF" stats v0 --json
 	rec stats-interval "$XF" stats v0 --interval 0.2 --count 2 --json
 	rec prom "$XF" stats v0 --prometheus
@@ -237,27 +241,34 @@ commands() {
 ###########################################################################
 # a. man page vs --help
 
+# table_opts [CMD]: the long options of CMD's option table (the global ones
+# without CMD), "--name" one per line, sorted
+table_opts() {
+	"$XF" "$@" --help --json |
+		"$PY" -c 'import json, sys; print("\n".join("--" + o["long"] for o in json.load(sys.stdin)["options"]))' |
+		sort -u
+}
+
 test_man() {
-	echo "# a: doc/xdp-fwd.8 against --help"
-	local cmds cmd help man
+	echo "# a: doc/xdp-fwd.8 against the option tables (xdp-fwd [CMD] --help --json)"
+	local cmds cmd out rc=0
 	cmds=$(commands)
 	check "xdp-fwd --help lists commands" test -n "$cmds"
 	check "groff renders the man page without warnings" \
 		bash -c "groff -man -ww -z '$MAN' 2>&1 | (! grep .)"
 	for cmd in $cmds; do
-		if ! grep -qE "^\.SS \"?$cmd\"?\$" "$MAN"; then
+		grep -qE "^\.SS \"?$cmd\"?\$" "$MAN" ||
 			same "man page has a section for '$cmd'" "missing" "present"
-			continue
-		fi
-		help=$("$XF" "$cmd" --help 2>&1 | long_opts)
-		man=$(man_section "$cmd" | long_opts)
-		same "man section '$cmd' documents exactly the options of '$cmd --help'" \
-			"$man" "$help"
+		same "'$cmd --help' lists exactly the options of its table" \
+			"$("$XF" "$cmd" --help 2>&1 | long_opts)" "$(table_opts "$cmd")"
 	done
-	help=$("$XF" --help | long_opts)
-	man=$(man_section OPTIONS | long_opts)
-	same "man OPTIONS documents exactly the global options of 'xdp-fwd --help'" \
-		"$man" "$help"
+	same "'xdp-fwd --help' lists exactly the global options of the table" \
+		"$("$XF" --help | long_opts)" "$(table_opts)"
+	# each section's option entries (letter, name, argument) against the
+	# table, and the completion's lists (part c) likewise
+	out=$("$PY" "$HERE/opts_check.py" "$XF" "$MAN" "$COMPLETION" 2>&1) || rc=$?
+	tally "$out"
+	same "opts_check.py exits 0" "$rc" 0
 	# every command of the man page exists
 	local sections
 	sections=$(awk '/^\.SH COMMANDS/ { on = 1; next } /^\.SH / { on = 0 }
@@ -418,16 +429,19 @@ test_completion() {
 	check "'xdp-fwd policy lo default ' offers drop" offers drop xdp-fwd policy lo default ""
 	check "'xdp-fwd port ' offers list" offers list xdp-fwd port ""
 	check "'xdp-fwd run lo --mode ' offers l2fwd" offers l2fwd xdp-fwd run lo --mode ""
-	# every command's option list is its --help's (--help itself aside)
+	check "'xdp-fwd -' offers -j" offers -j xdp-fwd -
+	check "'xdp-fwd --v' offers --version" offers --version xdp-fwd --v
+	check "'xdp-fwd -j st' offers status" offers status xdp-fwd -j st
+	# what it offers after a command is the command's option table (--help aside)
 	local cmd got want
 	for cmd in $(commands); do
-		want=$("$XF" "$cmd" --help 2>&1 | long_opts | grep -vx -- --help)
+		want=$(table_opts "$cmd" | grep -vx -- --help)
 		if [ "$cmd" = rule ]; then
 			got=$(complete_words xdp-fwd rule list lo -- | tr ' ' '\n' | grep . | grep -vx -- --help)
 		else
 			got=$(complete_words xdp-fwd "$cmd" lo -- | tr ' ' '\n' | grep . | grep -vx -- --help)
 		fi
-		same "completion offers exactly the options of '$cmd --help'" \
+		same "completion offers exactly the options of the '$cmd' table" \
 			"$(sort -u <<<"$got")" "$(sort -u <<<"$want")"
 	done
 }
@@ -485,7 +499,15 @@ test_json() {
 	same "  run exits 0" "$(rc_of "$o/run")" 0
 	check "doc/JSON.md documents exactly the outputs tested here" bash -c \
 		"diff <('$PY' '$HERE/json_check.py' '$JSONDOC' --sections | sort) \
-		      <(printf '%s\n' status 'rule list' policy stats 'stats --interval' parse run gen features | sort)"
+		      <(printf '%s\n' status 'rule list' policy stats 'stats --interval' parse run gen features \
+			'--help --json' | sort)"
+	"$XF" --help --json >"$WORK/help-global.json"
+	"$XF" run --help --json >"$WORK/help-run.json"
+	"$XF" -j port --help >"$WORK/help-port.json"
+	json_check "--help --json" \
+		"--help --json" value "$WORK/help-global.json" \
+		"--help --json" value "$WORK/help-run.json" \
+		"--help --json" value "$WORK/help-port.json"
 	json_check "status, rule list, policy, stats, parse, run, gen" \
 		status lines:1 "$o/status.out" \
 		status lines:1 "$o/status-all.out" \
@@ -511,6 +533,11 @@ test_json() {
 	same "rule 1 (udp dport 9) counted the 200 generated frames" \
 		"$(jval "$o/rule-list.out" '[r["packets"] for r in d if r["id"] == 1][0]')" 200
 	same "status says attached" "$(jval "$o/status.out" 'd["state"]')" attached
+	same "'-j rule list' exits 0" "$(rc_of "$o/rule-list-j")" 0
+	check "  ... and prints what 'rule list --json' does" cmp "$o/rule-list-j.out" "$o/rule-list.out"
+	same "'-j load' (no JSON output) is a usage error (2)" "$(rc_of "$o/load-j")" 2
+	check "  ... naming the command" grep -q "'load' has no JSON output" "$o/load-j.err"
+	check "  ... and loads nothing" grep -q "not loaded on v1" "$o/load-j-after.err"
 	if grep -q . "$o/inner.log"; then
 		echo "# inner log:"
 		sed 's/^/#   /' "$o/inner.log" | head -n 20
