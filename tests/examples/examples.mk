@@ -13,6 +13,15 @@ $(BUILD)/tests/xsk_libxdp: tests/examples/xsk_libxdp.c common/xf_abi.h headers/x
 		-Icommon -Iheaders $(shell pkg-config --cflags $(XSK_LIBXDP_PKGS)) -o $@ $< \
 		$(shell pkg-config --libs $(XSK_LIBXDP_PKGS))
 
+# flowcount built in the tree, on the archive: the kernel guests run it
+# (tests/kernels/guest.sh, part meta) to see whether the metadata survives
+# the path each driver grants, zero-copy included.
+$(BUILD)/tests/flowcount: examples/flowcount.c examples/example.c examples/example.h \
+		$(BUILD)/libxdpfwd.a | $(BUILD)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -o $@ examples/flowcount.c examples/example.c \
+		$(BUILD)/libxdpfwd.a $(LDLIBS)
+
 .PHONY: examples
 examples: all $(BUILD)/tests/xsk_libxdp
 	$(Q)XDP_FWD=$(abspath $(BUILD)/xdp-fwd) XSK_LIBXDP=$(abspath $(BUILD)/tests/xsk_libxdp) \

@@ -27,6 +27,9 @@
 #   zerocopy  what `run` is granted: with --zero-copy it starts in zero-copy
 #             mode where the driver offers it (the e2e and l2fwd parts then
 #             ran in zero-copy too) and refuses to start where it does not
+#   meta      the per-frame metadata survives the path the driver grants
+#             (zero-copy where the guest offers it): flowcount (examples/)
+#             sees every steered frame with its rule id and offsets
 #   zcplain   eth2, a virtio-net device without VIRTIO_F_ACCESS_PLATFORM:
 #             zero-copy cannot bind there, whatever the driver reports; run
 #             falls back to copy and says why, --zero-copy refuses
@@ -61,7 +64,7 @@ IP_D=192.0.2.2		# eth0, the device under test
 PORT=9999		# steered to the consumer
 PORT_K=9998		# left to the kernel
 PORT_TX=9997		# bounced by the program
-PARTS=${XF_KERNELS_ONLY:-load iproute2 bpf e2e l2fwd tx zerocopy zcplain dmesg}
+PARTS=${XF_KERNELS_ONLY:-load iproute2 bpf e2e l2fwd tx zerocopy meta zcplain dmesg}
 KVER=$(uname -r)
 BG=()
 
@@ -326,6 +329,35 @@ part_zerocopy() {
 }
 
 # eth2 is QEMU's default virtio-net device (no VIRTIO_F_ACCESS_PLATFORM),
+part_meta() {
+	local n=500 out=$WORK/meta.json err=$WORK/meta.err id pid _
+	local fc=$BUILD/tests/flowcount
+
+	check "meta: load and rules" setup_prog || return
+	id=$("$XF" rule list eth0 --json | jget - "[r['id'] for r in d if r['dport'] == $PORT][0]")
+	"$fc" eth0 --json >"$out" 2>"$err" &
+	pid=$!
+	BG+=("$pid")
+	for _ in $(seq 1000); do	# 20 s: its line says every socket is in the map
+		grep -q " mode$" "$err" && break
+		alive "$pid" || break
+		sleep 0.02
+	done
+	check "meta: flowcount binds eth0 in $ZC_MODE mode" grep -q ", $ZC_MODE mode$" "$err"
+	check_eq "meta: $n sent" "$(send --dport $PORT --count $n --flow 5 --rate 4000)" $n
+	wait_act xsk $n
+	kill -INT "$pid"
+	wait_for "$pid" 30
+	check_eq "meta: flowcount exits 0" "$WRC" 0
+	check_eq "meta: all $n frames carried metadata naming rule $id, none without" \
+		"$(jget "$out" '(d["frames"], d["no_metadata"], [(r["rule"], r["packets"]) for r in d["rules"]])')" \
+		"($n, 0, [($id, $n)])"
+	check_eq "meta: one flow, UDP to $PORT, read at the metadata's offsets" \
+		"$(jget "$out" '[(f["proto"], f["dport"], f["packets"]) for f in d["flows"]]')" \
+		"[('udp', $PORT, $n)]"
+	"$XF" unload eth0 >/dev/null
+}
+
 # alone on its hub: whatever the driver reports, zero-copy cannot bind
 # there, and run must say so and fall back.
 part_zcplain() {

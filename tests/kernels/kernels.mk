@@ -15,7 +15,7 @@ KERNELS ?= 6.1 6.12 sid
 
 .PHONY: check-kernels
 
-check-kernels: all $(BPF_TEST_PROG)
+check-kernels: all $(BPF_TEST_PROG) $(BUILD)/tests/flowcount
 	$(Q)scripts/install-deps.sh
 	$(Q)$(MAKE) --no-print-directory BUILD=$(TC_CLANG19_DIR) CLANG=$(TC_CLANG19) \
 		all $(TC_CLANG19_DIR)/tests/test_prog
