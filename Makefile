@@ -28,7 +28,7 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lbpf -lxdp -
 BPF_CFLAGS := -g -O2 -target bpf -Wall -Werror $(ARCH_INC) -Icommon -Ibpf -Iheaders
 CFLAGS  ?= -O2 -g
 CFLAGS  += -Wall -Wextra -Wno-unused-parameter -std=gnu11 -D_GNU_SOURCE \
-	   -Icommon -Iuser -Iheaders -I$(BUILD) $(PKG_CFLAGS)
+	   -Icommon -Iuser -Iheaders -Iheaders/xdpfwd -I$(BUILD) $(PKG_CFLAGS)
 LDLIBS  += $(PKG_LIBS) -lelf -lz -lpthread
 
 BPF_SRCS := $(wildcard bpf/*.bpf.c)
@@ -37,9 +37,9 @@ SKELS    := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
 BPF_HDRS := $(wildcard bpf/*.h common/*.h headers/*.h)
 
 # Userspace library code shared by the tool, the tests and the benchmark.
-LIB_SRCS := $(filter-out user/main.c,$(wildcard user/*.c))
-LIB_OBJS := $(patsubst user/%.c,$(BUILD)/user/%.o,$(LIB_SRCS))
-USER_HDRS := $(wildcard user/*.h common/*.h headers/*.h)
+LIB_SRCS := $(filter-out user/main.c,$(wildcard user/*.c)) lib/xf_pkt.c
+LIB_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRCS))
+USER_HDRS := $(wildcard user/*.h common/*.h headers/*.h headers/xdpfwd/*.h)
 
 .DELETE_ON_ERROR:
 .SECONDARY:
@@ -65,6 +65,10 @@ $(BUILD)/%.bpf.o: $(BUILD)/%.tmp.o
 $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name $(subst -,_,$*) > $@
+
+$(BUILD)/lib/%.o: lib/%.c $(USER_HDRS) | $(BUILD)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D) && $(CC) $(CFLAGS) -c $< -o $@
 
 $(BUILD)/user/%.o: user/%.c $(USER_HDRS) $(SKELS) | $(BUILD)
 	$(call msg,CC,$@)
