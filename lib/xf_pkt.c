@@ -14,6 +14,7 @@
 #define IPPROTO_TCP_	6
 #define IPPROTO_UDP_	17
 #define IPPROTO_ICMPV6_	58
+#define IPPROTO_SCTP_	132
 
 uint32_t xf_csum_partial(const void *buf, size_t len, uint32_t sum)
 {
@@ -175,15 +176,18 @@ uint8_t *xf_pkt_ipv6(struct xf_pkt_buf *b, const struct xf_pkt_ip *ip)
 }
 
 /* Append an L4 header of n bytes with the two ports in front. */
-static uint8_t *l4_put(struct xf_pkt_buf *b, size_t n, uint16_t sport, uint16_t dport)
+static uint8_t *l4_put(struct xf_pkt_buf *b, uint8_t proto, size_t n, uint16_t sport,
+		       uint16_t dport)
 {
 	size_t at = b->len;
 	uint8_t *h = xf_pkt_put(b, NULL, n);
 
 	if (!h)
 		return NULL;
-	if (!b->l4)
+	if (!b->l4) {
 		b->l4 = at;
+		b->l4_proto = proto;
+	}
 	xf_pkt_put16(h, sport);
 	xf_pkt_put16(h + 2, dport);
 	return h;
@@ -191,14 +195,14 @@ static uint8_t *l4_put(struct xf_pkt_buf *b, size_t n, uint16_t sport, uint16_t 
 
 uint8_t *xf_pkt_udp(struct xf_pkt_buf *b, uint16_t sport, uint16_t dport)
 {
-	return l4_put(b, 8, sport, dport);
+	return l4_put(b, IPPROTO_UDP_, 8, sport, dport);
 }
 
 uint8_t *xf_pkt_tcp(struct xf_pkt_buf *b, uint16_t sport, uint16_t dport, uint8_t flags,
 		    uint8_t doff)
 {
 	size_t n = doff >= 5 ? doff * 4u : 20;
-	uint8_t *h = l4_put(b, n, sport, dport);
+	uint8_t *h = l4_put(b, IPPROTO_TCP_, n, sport, dport);
 
 	if (!h)
 		return NULL;
@@ -211,7 +215,7 @@ uint8_t *xf_pkt_tcp(struct xf_pkt_buf *b, uint16_t sport, uint16_t dport, uint8_
 
 uint8_t *xf_pkt_sctp(struct xf_pkt_buf *b, uint16_t sport, uint16_t dport, uint32_t vtag)
 {
-	uint8_t *h = l4_put(b, 12, sport, dport);
+	uint8_t *h = l4_put(b, IPPROTO_SCTP_, 12, sport, dport);
 
 	if (h)
 		xf_pkt_put32(h + 4, vtag);
@@ -220,7 +224,7 @@ uint8_t *xf_pkt_sctp(struct xf_pkt_buf *b, uint16_t sport, uint16_t dport, uint3
 
 uint8_t *xf_pkt_icmp(struct xf_pkt_buf *b, uint8_t type, uint8_t code)
 {
-	uint8_t *h = l4_put(b, 8, 0, 0);
+	uint8_t *h = l4_put(b, b->family == 6 ? IPPROTO_ICMPV6_ : IPPROTO_ICMP_, 8, 0, 0);
 
 	if (!h)
 		return NULL;
@@ -292,10 +296,10 @@ int xf_pkt_finish(struct xf_pkt_buf *b, unsigned int flags)
 	} else if (b->family == 6) {
 		put16_in(b, b->l3 + 4, (uint16_t)(end >= b->l3 + 40 ? end - b->l3 - 40 : 0));
 	}
-	if (b->l4 && b->proto == IPPROTO_UDP_)
+	if (b->l4 && b->l4_proto == IPPROTO_UDP_)
 		put16_in(b, b->l4 + 4, (uint16_t)(end - b->l4));
 	if ((flags & XF_PKT_L4_CSUM) && b->l4 && b->family && end <= b->len)
-		l4_csum_fill(h, b->family, b->proto, b->data + b->l4, end - b->l4);
+		l4_csum_fill(h, b->family, b->l4_proto, b->data + b->l4, end - b->l4);
 	return 0;
 }
 

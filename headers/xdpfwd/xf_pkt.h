@@ -66,7 +66,8 @@ struct xf_pkt_buf {
 	size_t l3, l4;		/* offsets of the IP and of the first L4 header; 0: none */
 	size_t end;		/* 0, or where the IP packet ends (Ethernet padding after it) */
 	int family;		/* 4, 6, or 0 before an IP header */
-	uint8_t proto;		/* the L4 protocol the IP header names */
+	uint8_t proto;		/* the next header the IP header names */
+	uint8_t l4_proto;	/* the protocol of the header at l4 */
 	int err;		/* 0, or -ENOSPC once an append did not fit (sticky) */
 };
 

@@ -7,9 +7,10 @@
 
 UNIT_SAN_CFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer
 
-$(BUILD)/tests/test_parser: tests/unit/test_parser.c common/xf_parse.h common/xf_abi.h
+$(BUILD)/tests/test_parser: tests/unit/test_parser.c lib/xf_pkt.c common/xf_parse.h common/xf_abi.h \
+		headers/xdpfwd/xf_pkt.h
 	$(call msg,CC,$@)
-	$(Q)mkdir -p $(@D) && $(CC) $(TEST_CFLAGS) $(UNIT_SAN_CFLAGS) -o $@ $< $(CMOCKA_LIBS)
+	$(Q)mkdir -p $(@D) && $(CC) $(TEST_CFLAGS) $(UNIT_SAN_CFLAGS) -o $@ $< lib/xf_pkt.c $(CMOCKA_LIBS)
 
 .PHONY: unit-parser
 unit-parser: $(BUILD)/tests/test_parser
@@ -32,3 +33,18 @@ unit-ring: $(BUILD)/tests/test_ring
 	    UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 $<
 
 TEST_RUNS += unit-ring
+
+# The shared frame builder and Internet checksum (lib/xf_pkt.c) against
+# known vectors, read back with the parser.
+$(BUILD)/tests/test_pkt: tests/unit/test_pkt.c lib/xf_pkt.c headers/xdpfwd/xf_pkt.h \
+		common/xf_parse.h common/xf_abi.h
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D) && $(CC) $(TEST_CFLAGS) $(UNIT_SAN_CFLAGS) -o $@ $< lib/xf_pkt.c $(CMOCKA_LIBS)
+
+.PHONY: unit-pkt
+unit-pkt: $(BUILD)/tests/test_pkt
+	$(call msg,TEST,$<)
+	$(Q)ASAN_OPTIONS=detect_leaks=1 \
+	    UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 $<
+
+TEST_RUNS += unit-pkt
