@@ -400,13 +400,13 @@ test_completion() {
 # a capture for parse: a UDP/IPv4 frame, an 802.1Q-tagged one, and one too
 # short for test_run (skipped, with a reason)
 write_pcap() {
-	"$PY" - "$1" <<-'EOF'
+	"$PY" - "$1" "$ROOT/tests/lib" <<-'EOF'
 	import struct, sys
+	sys.path.insert(0, sys.argv[2])
+	import pkt
 	def ipv4_udp(sport, dport, payload=b'x' * 18):
-	    udp = struct.pack('!HHHH', sport, dport, 8 + len(payload), 0) + payload
-	    ip = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 20 + len(udp), 1, 0, 64, 17, 0,
-	                     bytes([192, 0, 2, 1]), bytes([192, 0, 2, 2]))
-	    return ip + udp
+	    return pkt.ipv4('192.0.2.1', '192.0.2.2', 17, pkt.udp(sport, dport, payload),
+	                    ident=1, check=0)
 	eth = b'\x02\0\0\0\0\x02' + b'\x02\0\0\0\0\x01'
 	frames = [eth + b'\x08\x00' + ipv4_udp(1234, 9),
 	          eth + b'\x81\x00\x00\x64\x08\x00' + ipv4_udp(1234, 53),

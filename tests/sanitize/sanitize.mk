@@ -2,7 +2,7 @@
 # and the tool under valgrind.  Included by tests/tests.mk.
 #   make sanitize
 #
-# $(BUILD)/asan/ is a build of its own: every user/*.c compiled with
+# $(BUILD)/asan/ is a build of its own: every user/*.c and lib/xf_pkt.c compiled with
 # -fsanitize=address,undefined against the skeleton headers of the normal
 # build ($(BUILD)/*.skel.h), linked to $(BUILD)/asan/xdp-fwd; the normal
 # $(BUILD)/xdp-fwd is left as it is.  tests/sanitize/cli.sh then runs the CLI
@@ -14,7 +14,7 @@
 
 SAN_DIR        := $(BUILD)/asan
 SAN_FLAGS      := -fsanitize=address,undefined -fno-omit-frame-pointer -O1 -g
-SAN_USER_OBJS   = $(patsubst user/%.c,$(SAN_DIR)/user/%.o,$(wildcard user/*.c))
+SAN_USER_OBJS   = $(patsubst %.c,$(SAN_DIR)/%.o,$(wildcard user/*.c) lib/xf_pkt.c)
 SAN_RULES_SRCS := $(or $(RULES_TEST_SRCS),tests/rules/test_rules.c user/xf_rules.c user/xf_util.c)
 SAN_PCAPS      := $(shell d=$$(git rev-parse --show-toplevel 2>/dev/null) && \
 		    echo "$$d/../shared/pcaps" || echo ../shared/pcaps)
@@ -27,6 +27,10 @@ sanitize-deps:
 	$(Q)scripts/install-deps.sh
 
 $(SAN_DIR)/user/%.o: user/%.c $(USER_HDRS) $(SKELS) | sanitize-deps
+	$(call msg,ASAN-CC,$@)
+	$(Q)mkdir -p $(@D) && $(CC) $(CFLAGS) $(SAN_FLAGS) -c $< -o $@
+
+$(SAN_DIR)/lib/%.o: lib/%.c $(USER_HDRS) | sanitize-deps
 	$(call msg,ASAN-CC,$@)
 	$(Q)mkdir -p $(@D) && $(CC) $(CFLAGS) $(SAN_FLAGS) -c $< -o $@
 
