@@ -396,8 +396,8 @@ outer() {
 	W=$(mktemp -d "${SOAK_DIR:-/tmp}/xft-soak-$$.XXXXXX") || exit 1
 	WORK=$W RESULTS=$W/results
 	: >"$RESULTS"
-	# shellcheck source=tests/lib.sh
-	. "$ROOT/tests/lib.sh"
+	# shellcheck source=tests/lib/harness.sh
+	. "$ROOT/tests/lib/harness.sh"
 	TB_NAME=xft-soak-$$
 	# shellcheck source=scripts/testbed.sh
 	. "$ROOT/scripts/testbed.sh"

@@ -47,9 +47,9 @@ XSK=$ROOT/tests/xsk	# udp_send.py, udp_recv.py
 XF=${XDP_FWD:-$ROOT/build/xdp-fwd}
 PY=/usr/bin/python3
 export PYTHONDONTWRITEBYTECODE=1
-export RUN_IFACE=b0	# for lib.sh's run_bg
-# shellcheck source=tests/lib.sh
-. "$ROOT/tests/lib.sh"
+export RUN_IFACE=b0	# for harness.sh's run_bg
+# shellcheck source=tests/lib/harness.sh
+. "$ROOT/tests/lib/harness.sh"
 
 IP_A=192.0.2.1
 IP_B=192.0.2.2
@@ -516,8 +516,8 @@ VH_TOOLS="ip ethtool timeout taskset awk find"
 vh_queues() {	# every scenario gets two queues each way
 	echo 2
 }
-# shellcheck source=tests/veth_harness.sh
-. "$ROOT/tests/veth_harness.sh"
+# shellcheck source=tests/lib/veth.sh
+. "$ROOT/tests/lib/veth.sh"
 
 if [ "${1:-}" = --inner ]; then
 	inner "$2"

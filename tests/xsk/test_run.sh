@@ -44,8 +44,8 @@ export PYTHONDONTWRITEBYTECODE=1
 # check, check_eq, note, now, fcmp, alive, wait_for, wait_file, jget, and
 # run_bg, run_ready, run_stop, rj on b0
 RUN_IFACE=b0
-# shellcheck source=tests/lib.sh
-. "$ROOT/tests/lib.sh"
+# shellcheck source=tests/lib/harness.sh
+. "$ROOT/tests/lib/harness.sh"
 
 IP_A=192.0.2.1
 IP_B=192.0.2.2
@@ -585,8 +585,8 @@ VH_TOOLS="ip timeout taskset awk"
 vh_queues() {	# the queues scenario needs two; the others one
 	[ "$1" = queues ] && echo 2 || echo 1
 }
-# shellcheck source=tests/veth_harness.sh
-. "$ROOT/tests/veth_harness.sh"
+# shellcheck source=tests/lib/veth.sh
+. "$ROOT/tests/lib/veth.sh"
 
 if [ "${1:-}" = --inner ]; then
 	inner "$2"
