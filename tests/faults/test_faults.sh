@@ -65,14 +65,7 @@ BG=()
 PEER=${NSA:-}	# the namespace holding a0 (peerdel moves it)
 
 inner_cleanup() {
-	local p
-	for p in "${BG[@]}"; do
-		kill -TERM "$p" 2>/dev/null
-	done
-	sleep 0.1
-	for p in "${BG[@]}"; do
-		kill -KILL "$p" 2>/dev/null
-	done
+	bg_kill
 	ip link set dev b0 xdp off 2>/dev/null
 	[ -n "${NSC:-}" ] && ip netns del "$NSC" 2>/dev/null
 	umount /sys/fs/bpf 2>/dev/null

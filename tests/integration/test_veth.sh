@@ -408,20 +408,8 @@ fi
 # outer half: set up, run the inner half in B, count, clean up
 
 [ "$(id -u)" -eq 0 ] || skip "needs root"
-for tool in ip bpftool python3 timeout; do
-	if ! command -v "$tool" >/dev/null; then
-		echo "integration: '$tool' is missing (see scripts/install-deps.sh)" >&2
-		echo "integration: 0 passed, 1 failed"
-		exit 1
-	fi
-done
-for f in "$XF" "$OBJ" "$DROP_OBJ"; do
-	if [ ! -e "$f" ]; then
-		echo "integration: $f is missing: run make first" >&2
-		echo "integration: 0 passed, 1 failed"
-		exit 1
-	fi
-done
+need_tools ip bpftool python3 timeout
+need_files "$XF" "$OBJ" "$DROP_OBJ"
 
 NSA=xft-a-$$
 NSB=xft-b-$$
@@ -431,18 +419,10 @@ harness_traps
 
 ns_add "$NSA" || skip "cannot create network namespaces"
 ns_add "$NSB" || skip "cannot create network namespaces"
-if ! ip -n "$NSB" link add b0 type veth peer name a0 netns "$NSA" 2>/dev/null; then
-	skip "no veth support"
-fi
-ip -n "$NSB" link del b0
+veth_ok "$NSA" "$NSB" || skip "no veth support"
 
 export NSA NSB WORK RESULTS XF OBJ DROP_OBJ NET
 START=$SECONDS
-rc=0
-timeout 100 ip netns exec "$NSB" bash "$SELF" --inner &
-INNER=$!
-wait "$INNER" || rc=$?
-INNER=
-[ "$rc" -eq 0 ] || fail_ "the scenarios ran to the end (exit $rc; 124 means the time limit)"
+run_inner 100 "$NSB" bash "$SELF" --inner
 echo "# $((SECONDS - START)) s"
 summary

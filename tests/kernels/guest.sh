@@ -66,10 +66,7 @@ KVER=$(uname -r)
 BG=()
 
 cleanup() {
-	local p
-	for p in "${BG[@]}"; do
-		kill -KILL "$p" 2>/dev/null
-	done
+	bg_kill
 	"$XF" unload eth0 >/dev/null 2>&1
 	"$XF" unload eth2 >/dev/null 2>&1
 	ip netns del "$NSG" 2>/dev/null

@@ -47,6 +47,16 @@
 #                          harness_on_exit when it has one, KILL what is left
 #                          in every ns_add namespace and delete them, remove
 #                          WORK unless KEEP_WORK is set
+#   veth_ok NSA NSB        a veth pair can be made between the two (probed,
+#                          then removed)
+#   run_inner SECS NS CMD...  CMD in `ip netns exec NS` (at most SECS, its pid
+#                          in INNER for the trap); a failure if it did not end
+#                          with status 0
+#   bg_kill                every pid in the array BG: TERM, 0.1 s, KILL
+#
+# Before anything runs:
+#   need_tools TOOL...     a missing TOOL fails the suite (0 passed, 1 failed)
+#   need_files FILE...     likewise a missing FILE ("run make first")
 #
 # Functions run through check look unreachable to shellcheck; WRC is for
 # the caller.
@@ -227,6 +237,49 @@ harness_cleanup() {
 	[ -n "${WORK:-}" ] && [ -z "${KEEP_WORK:-}" ] && rm -rf "$WORK"
 	return 0
 }
+
+veth_ok() {
+	ip -n "$2" link add xft-probe0 type veth peer name xft-probe1 netns "$1" 2>/dev/null ||
+		return 1
+	ip -n "$2" link del xft-probe0
+}
+
+run_inner() {
+	local secs=$1 ns=$2 rc=0
+	shift 2
+	timeout "$secs" ip netns exec "$ns" "$@" &
+	INNER=$!
+	wait "$INNER" || rc=$?
+	INNER=
+	[ "$rc" -eq 0 ] || fail_ "the scenarios ran to the end (exit $rc; 124 means the time limit)"
+}
+
+bg_kill() {
+	local p
+	for p in "${BG[@]}"; do
+		kill -TERM "$p" 2>/dev/null
+	done
+	sleep 0.1	# a moment to exit cleanly, not a wait for a result
+	for p in "${BG[@]}"; do
+		kill -KILL "$p" 2>/dev/null
+	done
+}
+
+# need_ WHY CHECK ITEM...: CHECK each ITEM; the first that fails ends the suite
+need_() {
+	local why=$1 test=$2 x
+	shift 2
+	for x in "$@"; do
+		"$test" "$x" && continue
+		echo "${SUITE:-${0##*/}}: $x $why" >&2
+		echo "${SUITE:-${0##*/}}: 0 passed, 1 failed"
+		exit 1
+	done
+}
+have_tool() { command -v "$1" >/dev/null; }
+have_file() { [ -e "$1" ]; }
+need_tools() { need_ "is missing (see scripts/install-deps.sh)" have_tool "$@"; }
+need_files() { need_ "is missing: run make first" have_file "$@"; }
 
 harness_traps() {
 	trap harness_cleanup EXIT

@@ -513,9 +513,7 @@ test_prometheus() {
 }
 
 ns_add "$NS" || skip "cannot create network namespace $NS"
-ip netns exec "$NS" ip link add xft-probe type veth peer name xft-probe1 2>/dev/null ||
-	skip "no veth"
-ip netns exec "$NS" ip link del xft-probe
+veth_ok "$NS" "$NS" || skip "no veth"
 
 test_man
 test_install

@@ -1131,20 +1131,8 @@ fi
 # outer half: set up, run the inner half in B, count, clean up
 
 [ "$(id -u)" -eq 0 ] || skip "needs root"
-for tool in ip bpftool python3 timeout setpriv unshare awk; do
-	if ! command -v "$tool" >/dev/null; then
-		echo "robust: '$tool' is missing (see scripts/install-deps.sh)" >&2
-		echo "robust: 0 passed, 1 failed"
-		exit 1
-	fi
-done
-for f in "$XF" "$DROP_OBJ" "$PCAP"; do
-	if [ ! -e "$f" ]; then
-		echo "robust: $f is missing: run make first" >&2
-		echo "robust: 0 passed, 1 failed"
-		exit 1
-	fi
-done
+need_tools ip bpftool python3 timeout setpriv unshare awk
+need_files "$XF" "$DROP_OBJ" "$PCAP"
 id nobody >/dev/null 2>&1 || skip "no user 'nobody'"
 
 NSA=xft-rb-a-$$
@@ -1156,18 +1144,10 @@ harness_traps
 
 ns_add "$NSA" || skip "cannot create network namespaces"
 ns_add "$NSB" || skip "cannot create network namespaces"
-if ! ip -n "$NSB" link add b0 type veth peer name a0 netns "$NSA" 2>/dev/null; then
-	skip "no veth support"
-fi
-ip -n "$NSB" link del b0
+veth_ok "$NSA" "$NSB" || skip "no veth support"
 
 export NSA NSB WORK RESULTS XF DROP_OBJ TOOLS PCAP
 START=$SECONDS
-rc=0
-timeout 170 ip netns exec "$NSB" bash "$SELF" --inner &
-INNER=$!
-wait "$INNER" || rc=$?
-INNER=
-[ "$rc" -eq 0 ] || fail_ "the scenarios ran to the end (exit $rc; 124 means the time limit)"
+run_inner 170 "$NSB" bash "$SELF" --inner
 echo "# $((SECONDS - START)) s"
 summary

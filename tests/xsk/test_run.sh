@@ -59,14 +59,7 @@ SCENARIOS="exact l2fwd capture zerocopy queues starve sigkill linkdel stoploss b
 BG=()
 
 inner_cleanup() {
-	local p
-	for p in "${BG[@]}"; do
-		kill -TERM "$p" 2>/dev/null
-	done
-	sleep 0.1
-	for p in "${BG[@]}"; do
-		kill -KILL "$p" 2>/dev/null
-	done
+	bg_kill
 	umount /sys/fs/bpf 2>/dev/null
 }
 
