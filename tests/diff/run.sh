@@ -25,7 +25,7 @@ export XF_PCAP_NORM=${XF_PCAP_NORM:-$top/build/tests/pcap_norm}
 
 # shellcheck source=tests/lib/harness.sh
 . "$here/../lib/harness.sh"
-SUITE=diff
+SUITE="diff"
 
 verbose=()
 if [ "${1:-}" = "-v" ]; then

@@ -392,11 +392,8 @@ t11_skb() {
 inner() {
 	mount -t bpf bpf /sys/fs/bpf
 	veth_up
-	local t rc
-	for t in t1_ip_attach t2_load t3_rules t4_policy t5_tx t6_bpftool \
-		 t7_rule_load t8_unload t9_foreign t10_gone t11_skb; do
-		run_scenario "$t"
-	done
+	run_scenarios t1_ip_attach t2_load t3_rules t4_policy t5_tx t6_bpftool \
+		t7_rule_load t8_unload t9_foreign t10_gone t11_skb
 }
 
 if [ "${1:-}" = "--inner" ]; then

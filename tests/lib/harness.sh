@@ -23,6 +23,7 @@
 #                          (tests/lib/suite.sh reads it), exit 77
 #   run_scenario FUNC      FUNC in a subshell under set -e: a setup step that
 #                          fails stops FUNC there, named, and counts as a failure
+#   run_scenarios FUNC...  run_scenario each FUNC in turn
 #
 # Time and waits (never a bare sleep before an exact count):
 #   now                    seconds since the epoch, with microseconds
@@ -210,6 +211,13 @@ except Exception:
     sys.exit(0)
 print(null if v is None else v)
 ' "$1" "$2" "${JGET_NULL:-None}" "${JGET_ERR:-None}" 2>/dev/null || echo "${JGET_ERR:-None}"
+}
+
+run_scenarios() {
+	local t
+	for t in "$@"; do
+		run_scenario "$t"
+	done
 }
 
 work_new() {

@@ -50,6 +50,18 @@ wait_count() {
 wait_xsk() { wait_count xsk_pkts "$1"; }
 wait_nosock() { wait_count nosock_pkts "$1"; }
 
+# vh_inner_begin: the inner half's traps (the suite's inner_cleanup on every
+# way out) and the bpffs its pins live in
+vh_inner_begin() {
+	trap inner_cleanup EXIT
+	trap 'exit 143' TERM
+	trap 'exit 130' INT
+	mount -t bpf bpf /sys/fs/bpf || {
+		check "mount bpffs in $NSB" false
+		exit 1
+	}
+}
+
 # vh_kill_ns_procs: whatever a scenario left running in our namespaces
 vh_kill_ns_procs() {
 	local p
@@ -79,7 +91,9 @@ vh_mklink() {
 vh_outer() {
 	local tool scen rc t0 ns
 
+	# shellcheck disable=SC2034 # for the harness's skip, summary and cleanup
 	SUITE=$VH_SUITE
+	# shellcheck disable=SC2034
 	KEEP_WORK=${VH_KEEP:-}
 	[ "$(id -u)" = 0 ] || skip "needs root"
 	for tool in $VH_TOOLS "$PY"; do

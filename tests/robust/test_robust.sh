@@ -1115,11 +1115,9 @@ inner() {
 	sysctl -qw net.ipv6.conf.c0.disable_ipv6=1 net.ipv6.conf.c1.disable_ipv6=1
 	ip link set dev c0 up
 	ip link set dev c1 up
-	local t rc
-	for t in ${XFT_ROBUST_ONLY:-r1_bad_input r2_concurrent_writers r2_torn r3_foreign r3_gone \
-		 r3_gone_under_run r3_full r4_modes r4_untrusted_pins}; do
-		run_scenario "$t"
-	done
+	# shellcheck disable=SC2086 # a list of names
+	run_scenarios ${XFT_ROBUST_ONLY:-r1_bad_input r2_concurrent_writers r2_torn r3_foreign \
+		r3_gone r3_gone_under_run r3_full r4_modes r4_untrusted_pins}
 }
 
 if [ "${1:-}" = "--inner" ]; then
