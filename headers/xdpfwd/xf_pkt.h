@@ -144,8 +144,9 @@ struct xf_pkt_opts {
 };
 
 /*
- * Build the frame o describes into b (from its start).  Returns 0,
- * -EINVAL (a bad family, or size smaller than the headers), or -ENOSPC.
+ * Build the frame o describes into the buffer b was given (xf_pkt_init, or
+ * data and cap set), from its start; b's cursor then describes it.  Returns
+ * 0, -EINVAL (a bad family, or size smaller than the headers), or -ENOSPC.
  */
 int xf_pkt_build(struct xf_pkt_buf *b, const struct xf_pkt_opts *o);
 
