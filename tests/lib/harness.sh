@@ -29,7 +29,7 @@
 #   now                    seconds since the epoch, with microseconds
 #   fcmp EXPR              a floating-point comparison, e.g. fcmp "1.5 <= 2"
 #   wait_until SECS CMD... until CMD succeeds, every 0.05 s; fails after SECS
-#   wait_file PATH         until PATH exists (5 s)
+#   wait_file PATH [SECS]  until PATH exists (SECS, default 20)
 #   alive PID              the process exists and is not a zombie
 #   wait_for PID SECS      wait for PID's exit; WRC = its status (124: killed
 #                          after SECS)
@@ -189,7 +189,8 @@ wait_until() {
 }
 
 wait_file() {
-	wait_until 5 test -e "$1" && return 0
+	# a barrier before traffic, not a time limit: generous, for slow guests
+	wait_until "${2:-20}" test -e "$1" && return 0
 	echo "#   $1 never appeared"
 	return 1
 }
