@@ -411,15 +411,9 @@ need_files "$XF" "$OBJ" "$DROP_OBJ"
 NSA=xft-a-$$
 NSB=xft-b-$$
 work_new veth
-INNER=
 harness_traps
-
-ns_add "$NSA" || skip "cannot create network namespaces"
-ns_add "$NSB" || skip "cannot create network namespaces"
-veth_ok "$NSA" "$NSB" || skip "no veth support"
+ns_pair "$NSA" "$NSB"
 
 export NSA NSB WORK RESULTS XF OBJ DROP_OBJ NET
-START=$SECONDS
 run_inner 100 "$NSB" bash "$SELF" --inner
-echo "# $((SECONDS - START)) s"
 summary

@@ -50,9 +50,10 @@
 #                          WORK unless KEEP_WORK is set
 #   veth_ok NSA NSB        a veth pair can be made between the two (probed,
 #                          then removed)
+#   ns_pair NSA NSB        ns_add both and probe veth_ok; skip when either fails
 #   run_inner SECS NS CMD...  CMD in `ip netns exec NS` (at most SECS, its pid
 #                          in INNER for the trap); a failure if it did not end
-#                          with status 0
+#                          with status 0; then "# N s"
 #   bg_kill                every pid in the array BG: TERM, 0.1 s, KILL
 #
 # Before anything runs:
@@ -253,14 +254,22 @@ veth_ok() {
 	ip -n "$2" link del xft-probe0
 }
 
+ns_pair() {
+	if ! ns_add "$1" || ! ns_add "$2"; then
+		skip "cannot create network namespaces"
+	fi
+	veth_ok "$1" "$2" || skip "no veth support"
+}
+
 run_inner() {
-	local secs=$1 ns=$2 rc=0
+	local secs=$1 ns=$2 rc=0 start=$SECONDS
 	shift 2
 	timeout "$secs" ip netns exec "$ns" "$@" &
 	INNER=$!
 	wait "$INNER" || rc=$?
 	INNER=
 	[ "$rc" -eq 0 ] || fail_ "the scenarios ran to the end (exit $rc; 124 means the time limit)"
+	echo "# $((SECONDS - start)) s"
 }
 
 bg_kill() {

@@ -1137,15 +1137,9 @@ NSA=xft-rb-a-$$
 NSB=xft-rb-b-$$
 work_new rb
 chmod 0755 "$WORK"	# nobody reads the rule files it is given
-INNER=
 harness_traps
-
-ns_add "$NSA" || skip "cannot create network namespaces"
-ns_add "$NSB" || skip "cannot create network namespaces"
-veth_ok "$NSA" "$NSB" || skip "no veth support"
+ns_pair "$NSA" "$NSB"
 
 export NSA NSB WORK RESULTS XF DROP_OBJ TOOLS PCAP
-START=$SECONDS
 run_inner 170 "$NSB" bash "$SELF" --inner
-echo "# $((SECONDS - START)) s"
 summary
