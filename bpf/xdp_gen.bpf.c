@@ -29,7 +29,11 @@ struct {
 	__type(value, struct gen_state);
 } gen_state SEC(".maps");
 
-/* One's-complement add, folded to 16 bits. */
+/*
+ * One's-complement add, folded to 16 bits.  Like lib/xf_pkt.c's
+ * xf_csum_fold, but BPF cannot call userspace code: the program only
+ * updates the checksum the builder computed once for the template.
+ */
 static __always_inline __u16 csum_fold32(__u32 s)
 {
 	s = (s & 0xffff) + (s >> 16);

@@ -32,7 +32,8 @@ static __always_inline void xf_swap_macs(struct xf_eth *eth)
 	__builtin_memcpy(eth->src, tmp, 6);
 }
 
-/* TTL - 1 with an incremental checksum update (RFC 1624). */
+/* TTL - 1 with an incremental checksum update (RFC 1624); BPF-side, so
+ * not lib/xf_pkt.c's checksum, which recomputes over whole headers. */
 static __always_inline void xf_ipv4_dec_ttl(struct xf_ipv4 *ip)
 {
 	__u32 check = ip->check;

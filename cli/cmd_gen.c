@@ -30,6 +30,7 @@
 #include "cli.h"
 #include "opts.h"
 #include "xf_parse.h"
+#include "xf_pkt.h"
 #include "xf_rules.h"
 #include "xf_util.h"
 
@@ -139,24 +140,6 @@ static void *gen_worker(void *arg)
 	return NULL;
 }
 
-static __u32 csum_add(__u32 sum, const void *buf, size_t len)
-{
-	const __u8 *p = buf;
-
-	for (size_t i = 0; i + 1 < len; i += 2)
-		sum += (p[i] << 8) | p[i + 1];
-	if (len & 1)
-		sum += p[len - 1] << 8;
-	return sum;
-}
-
-static __u16 csum_finish(__u32 sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return htons((__u16)~sum);
-}
-
 struct gen_spec {
 	__u8 smac[6], dmac[6];
 	__u8 family;
@@ -172,68 +155,39 @@ static int build_frame(const struct gen_spec *s, struct gen_cfg *g, __u32 *l4_of
 		       __u32 *csum_off, __u32 *seq_off, char *err, size_t errlen)
 {
 	__u32 l2 = s->vlan ? 18 : 14, l3 = s->family == XF_L3_IPV4 ? 20 : 40;
-	__u32 l4 = s->tcp ? 20 : 8, need = l2 + l3 + l4 + 8, l4len;
-	__u8 *f = g->frame, *ip, *th;
-	__u32 sum;
+	__u32 l4 = s->tcp ? 20 : 8, need = l2 + l3 + l4 + 8;
+	struct xf_pkt_opts o = {
+		.dmac = s->dmac, .smac = s->smac, .vlan = s->vlan,
+		.family = s->family == XF_L3_IPV4 ? 4 : 6,
+		.ip = { .src = s->src, .dst = s->dst, .proto = s->tcp ? 6 : 17,
+			.frag = 0x4000 /* DF */ },
+		.sport = s->sport_min, .dport = s->dport_min,
+		.tcp_flags = 0x10 /* ACK */, .size = s->size,
+	};
+	struct xf_pkt_buf b = { .data = g->frame, .cap = sizeof(g->frame) };
+	__u8 *th = g->frame + l2 + l3;
 
 	if (s->size < need || s->size > sizeof(g->frame)) {
 		snprintf(err, errlen, "--size %u: this frame needs %u..%zu bytes", s->size, need,
 			 sizeof(g->frame));
 		return -EINVAL;
 	}
-	memset(f, 0, sizeof(g->frame));
-	memcpy(f, s->dmac, 6);
-	memcpy(f + 6, s->smac, 6);
-	if (s->vlan) {
-		f[12] = 0x81; f[13] = 0x00;
-		f[14] = s->vlan >> 8; f[15] = s->vlan & 0xff;
+	memset(g->frame, 0, sizeof(g->frame));
+	if (xf_pkt_build(&b, &o)) {
+		snprintf(err, errlen, "--size %u: cannot build the frame", s->size);
+		return -EINVAL;
 	}
-	f[l2 - 2] = s->family == XF_L3_IPV4 ? 0x08 : 0x86;
-	f[l2 - 1] = s->family == XF_L3_IPV4 ? 0x00 : 0xdd;
-	ip = f + l2;
-	th = ip + l3;
-	l4len = s->size - l2 - l3;
-	if (s->family == XF_L3_IPV4) {
-		ip[0] = 0x45;
-		ip[2] = (l3 + l4len) >> 8; ip[3] = (l3 + l4len) & 0xff;
-		ip[6] = 0x40;				/* DF */
-		ip[8] = 64;
-		ip[9] = s->tcp ? 6 : 17;
-		memcpy(ip + 12, s->src, 4);
-		memcpy(ip + 16, s->dst, 4);
-		*(__u16 *)(ip + 10) = csum_finish(csum_add(0, ip, 20));
-	} else {
-		ip[0] = 0x60;
-		ip[4] = l4len >> 8; ip[5] = l4len & 0xff;
-		ip[6] = s->tcp ? 6 : 17;
-		ip[7] = 64;
-		memcpy(ip + 8, s->src, 16);
-		memcpy(ip + 24, s->dst, 16);
-	}
-	*(__be16 *)th = htons(s->sport_min);
-	*(__be16 *)(th + 2) = htons(s->dport_min);
-	if (s->tcp) {
-		th[12] = 5 << 4;
-		th[13] = 0x10;				/* ACK */
-		th[14] = 0xff; th[15] = 0xff;		/* window */
-	} else {
-		th[4] = l4len >> 8; th[5] = l4len & 0xff;
-	}
-	for (__u32 i = l4 + 8; i < l4len; i++)	/* recognisable padding */
+	for (__u32 i = l4 + 8; i < s->size - l2 - l3; i++)	/* recognisable padding */
 		th[i] = (__u8)i;
 
 	*l4_off = l2 + l3;
 	*seq_off = l2 + l3 + l4;
 	*csum_off = 0;
 	if (s->tcp || s->family == XF_L3_IPV6) {
-		/* pseudo-header + L4, computed once; the program updates it */
-		sum = s->family == XF_L3_IPV4 ? csum_add(0, ip + 12, 8) : csum_add(0, ip + 8, 32);
-		sum += (s->tcp ? 6 : 17) + l4len;
-		sum = csum_add(sum, th, l4len);
+		/* pseudo-header + L4, computed once here; the program updates it */
 		*csum_off = l2 + l3 + (s->tcp ? 16 : 6);
-		*(__u16 *)(f + *csum_off) = csum_finish(sum);
-		if (!*(__u16 *)(f + *csum_off))
-			*(__u16 *)(f + *csum_off) = 0xffff;
+		xf_pkt_put16(g->frame + *csum_off, xf_l4_csum(g->frame + l2, o.family, o.ip.proto,
+							       th, s->size - l2 - l3));
 	}
 	g->len = s->size;
 	return 0;

@@ -51,39 +51,16 @@ static void swap(__u8 *a, __u8 *b, size_t len)
 	memcpy(b, t, len);
 }
 
-/* The Internet checksum's running sum of len bytes (RFC 1071), big-endian words. */
-static __u32 csum_add(__u32 sum, const __u8 *p, size_t len)
-{
-	for (; len > 1; p += 2, len -= 2)
-		sum += get16(p);
-	if (len)
-		sum += p[0] << 8;
-	return sum;
-}
-
-static __u16 csum_fold(__u32 sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return ~sum & 0xffff;
-}
-
 /*
- * The UDP checksum over the pseudo-header (alen-byte addresses), header and
- * payload, computed whole: the datagram's own field cannot be trusted to
- * be complete (a sender with checksum offload leaves a partial sum in it,
- * which the NIC would have finished).
+ * The UDP checksum over the pseudo-header, header and payload, computed
+ * whole (libxdpfwd's xf_l4_csum): the datagram's own field cannot be
+ * trusted to be complete (a sender with checksum offload leaves a partial
+ * sum in it, which the NIC would have finished).
  */
-static void udp_csum(__u8 *udp, __u16 ulen, const __u8 *src, const __u8 *dst, size_t alen)
+static void udp_csum(const __u8 *ip, int family, __u8 *udp, __u16 ulen)
 {
-	__u32 sum = csum_add(0, src, alen);
-	__u16 c;
-
-	sum = csum_add(sum, dst, alen);
-	sum += IPPROTO_UDP + ulen;
 	put16(udp + 6, 0);
-	c = csum_fold(csum_add(sum, udp, ulen));
-	put16(udp + 6, c ? c : 0xffff);		/* 0 means "none" (IPv4) or is invalid (IPv6) */
+	put16(udp + 6, xf_l4_csum(ip, family, IPPROTO_UDP, udp, ulen));
 }
 
 /* IPv4: the datagram's length in the frame, or 0 when it is no whole UDP datagram to answer. */
@@ -99,8 +76,8 @@ static __u32 echo_ipv4(struct xf_frame *f, const struct xf_meta *m)
 	swap(udp, udp + 2, 2);		/* ports */
 	ip[8] = ECHO_TTL;
 	put16(ip + 10, 0);
-	put16(ip + 10, csum_fold(csum_add(0, ip, ihl)));
-	udp_csum(udp, ulen, ip + 12, ip + 16, 4);
+	put16(ip + 10, xf_csum_fold(xf_csum_partial(ip, ihl, 0)));
+	udp_csum(ip, 4, udp, ulen);
 	return m->l3_off + tot;		/* drops the Ethernet padding of short frames */
 }
 
@@ -116,7 +93,7 @@ static __u32 echo_ipv6(struct xf_frame *f, const struct xf_meta *m)
 	swap(ip + 8, ip + 24, 16);
 	swap(udp, udp + 2, 2);		/* ports */
 	ip[7] = ECHO_TTL;
-	udp_csum(udp, ulen, ip + 8, ip + 24, 16);
+	udp_csum(ip, 6, udp, ulen);
 	return m->l4_off + plen;
 }
 

@@ -290,16 +290,7 @@ dmesg_last_ts() {
 		s = substr($0, index($0, "[") + 1); t = s + 0 } END { printf "%.6f\n", t + 0 }'
 }
 
-# wait_until SECS CMD...: run CMD every 0.1 s until it succeeds or SECS pass
-wait_until() {
-	local end
-	end=$(awk "BEGIN { printf \"%.6f\", $(now) + $1 }")
-	shift
-	until "$@"; do
-		fcmp "$(now) < $end" || return 1
-		sleep 0.1
-	done
-}
+# wait_until SECS CMD...: tests/lib/harness.sh
 
 # consumer_bound: status shows our consumer running with both queues bound
 consumer_bound() {
@@ -396,8 +387,8 @@ outer() {
 	W=$(mktemp -d "${SOAK_DIR:-/tmp}/xft-soak-$$.XXXXXX") || exit 1
 	WORK=$W RESULTS=$W/results
 	: >"$RESULTS"
-	# shellcheck source=tests/lib.sh
-	. "$ROOT/tests/lib.sh"
+	# shellcheck source=tests/lib/harness.sh
+	. "$ROOT/tests/lib/harness.sh"
 	TB_NAME=xft-soak-$$
 	# shellcheck source=scripts/testbed.sh
 	. "$ROOT/scripts/testbed.sh"

@@ -45,6 +45,7 @@ const char *xf_version(void);
 #include "xf_proc.h"
 #include "xf_xsk.h"
 #include "xf_iface.h"
+#include "xf_pkt.h"
 #include "xf_dryrun.h"
 
 #endif /* XDPFWD_H */

@@ -38,6 +38,7 @@
 #include "xf_loader.h"
 #include "xf_maps.h"
 #include "xf_parse.h"
+#include "xf_pkt.h"
 #include "xf_rules.h"
 #include "xf_util.h"
 #include "xf_xsk.h"
@@ -91,74 +92,31 @@ struct tuple {
 	__u16 sport, dport;	/* host order */
 };
 
-static __u16 ip_csum(const void *hdr, size_t len)
-{
-	const __u8 *b = hdr;
-	__u32 sum = 0;
-
-	for (size_t i = 0; i + 1 < len; i += 2)
-		sum += (__u32)b[i] << 8 | b[i + 1];
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return htons((__u16)~sum);
-}
-
-static void put16(__u8 *p, __u16 host)
-{
-	p[0] = host >> 8;
-	p[1] = host & 0xff;
-}
-
-/* Write the frame for t into buf (zeroed, >= 128 bytes); returns its length. */
+/* Write the frame for t into buf (>= 128 bytes); returns its length. */
 static __u32 build_frame(enum frame_kind kind, const struct tuple *t, __u8 *buf)
 {
 	static const __u8 dmac[6] = { 0x02, 0, 0, 0, 0, 0x02 };
 	static const __u8 smac[6] = { 0x02, 0, 0, 0, 0, 0x01 };
-	__u32 len = frame_len[kind], off = 12;
-	__u8 *l3, *l4;
+	bool v6 = kind == FR_IPV6_TCP;
+	struct xf_pkt_opts o = {
+		.dmac = dmac, .smac = smac,
+		.vlan = kind == FR_VLAN_IPV4_UDP ? (t->vlan & 0x0fff) : 0,
+		.family = v6 ? 6 : 4,
+		.ip = { .src = t->src, .dst = t->dst,
+			.proto = v6 ? XF_IPPROTO_TCP : XF_IPPROTO_UDP,
+			.frag = v6 ? 0 : 0x4000 /* DF */ },
+		.sport = t->sport, .dport = t->dport,
+		.size = frame_len[kind],
+	};
+	struct xf_pkt_buf b = { .data = buf, .cap = 128 };
 
 	memset(buf, 0, 128);
-	memcpy(buf, dmac, 6);
-	memcpy(buf + 6, smac, 6);
-	if (kind == FR_VLAN_IPV4_UDP) {
-		put16(buf + off, XF_ETH_P_8021Q);
-		put16(buf + off + 2, t->vlan & 0x0fff);
-		off += 4;
+	/* the frames are fixed and fit: a failure here is a bug in this file */
+	if (xf_pkt_build(&b, &o)) {
+		fprintf(stderr, "bench_prog: cannot build the %s frame\n", frame_names[kind]);
+		exit(1);
 	}
-	put16(buf + off, kind == FR_IPV6_TCP ? XF_ETH_P_IPV6 : XF_ETH_P_IP);
-	l3 = buf + off + 2;
-
-	if (kind == FR_IPV6_TCP) {
-		l3[0] = 0x60;
-		put16(l3 + 4, len - (__u32)(l3 - buf) - 40);	/* payload_len */
-		l3[6] = XF_IPPROTO_TCP;
-		l3[7] = 64;
-		memcpy(l3 + 8, t->src, 16);
-		memcpy(l3 + 24, t->dst, 16);
-		l4 = l3 + 40;
-		put16(l4, t->sport);
-		put16(l4 + 2, t->dport);
-		l4[12] = 5 << 4;		/* data offset: 20 bytes */
-		l4[13] = 0x02;			/* SYN */
-		put16(l4 + 14, 65535);		/* window */
-	} else {
-		__u16 csum;
-
-		l3[0] = 0x45;
-		put16(l3 + 2, len - (__u32)(l3 - buf));	/* tot_len */
-		put16(l3 + 6, 0x4000);			/* DF */
-		l3[8] = 64;
-		l3[9] = XF_IPPROTO_UDP;
-		memcpy(l3 + 12, t->src, 4);
-		memcpy(l3 + 16, t->dst, 4);
-		csum = ip_csum(l3, 20);
-		memcpy(l3 + 10, &csum, 2);
-		l4 = l3 + 20;
-		put16(l4, t->sport);
-		put16(l4 + 2, t->dport);
-		put16(l4 + 4, len - (__u32)(l4 - buf));	/* UDP length */
-	}
-	return len;
+	return (__u32)b.len;
 }
 
 static void v4(__be32 a[4], __u8 b0, __u8 b1, __u8 b2, __u8 b3)

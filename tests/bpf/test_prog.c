@@ -46,6 +46,7 @@
 #include "xf_loader.h"
 #include "xf_maps.h"
 #include "xf_parse.h"
+#include "xf_pkt.h"
 #include "xf_rules.h"
 #include "xf_util.h"
 #include "xf_xsk.h"
@@ -157,36 +158,18 @@ static int case_setup(void **state)
 static const uint8_t MAC_DST[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0xd1 };
 static const uint8_t MAC_SRC[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x51 };
 
+/* A frame and the shared builder's cursor over it (lib/xf_pkt.c). */
 struct frame {
 	uint8_t d[FRAME_MAX];
-	size_t len;
-	size_t l3, l4;		/* offsets; 0 when absent */
-	int fam;		/* 4, 6 or 0 */
-	uint8_t proto;
+	struct xf_pkt_buf b;	/* b.len, b.l3, b.l4 (0: absent), b.family, b.proto */
 };
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = v >> 8;
-	p[1] = v & 0xff;
-}
-
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
 
 static uint8_t *put(struct frame *f, const void *src, size_t n)
 {
-	uint8_t *at = f->d + f->len;
+	uint8_t *at = xf_pkt_put(&f->b, src, n);
 
-	if (f->len + n > sizeof(f->d))
-		fail_msg("frame of %zu bytes does not fit the builder", f->len + n);
-	if (src)
-		memcpy(at, src, n);
-	else
-		memset(at, 0, n);
-	f->len += n;
+	if (!at)
+		fail_msg("frame of %zu bytes does not fit the builder", f->b.len + n);
 	return at;
 }
 
@@ -198,114 +181,49 @@ static void addr_of(const char *s, int fam, void *out)
 
 static uint16_t csum16(const uint8_t *p, size_t n)
 {
-	uint32_t s = 0;
+	return xf_csum_fold(xf_csum_partial(p, n, 0));
+}
 
-	for (size_t i = 0; i + 1 < n; i += 2)
-		s += get16(p + i);
-	if (n & 1)
-		s += (uint32_t)p[n - 1] << 8;
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return (uint16_t)~s;
+/* The builder reports a header that does not fit with NULL. */
+static uint8_t *fits(struct frame *f, uint8_t *h)
+{
+	if (!h)
+		fail_msg("frame of %zu bytes does not fit the builder", f->b.len);
+	return h;
 }
 
 static void b_eth(struct frame *f, uint16_t type)
 {
-	uint8_t *h;
-
-	f->len = f->l3 = f->l4 = 0;
-	f->fam = 0;
-	f->proto = 0;
-	h = put(f, NULL, 14);
-	memcpy(h, MAC_DST, 6);
-	memcpy(h + 6, MAC_SRC, 6);
-	put16(h + 12, type);
+	xf_pkt_init(&f->b, f->d, sizeof(f->d));
+	fits(f, xf_pkt_eth(&f->b, MAC_DST, MAC_SRC, type));
 }
 
 static void b_vlan(struct frame *f, uint16_t tci, uint16_t next)
 {
-	uint8_t *h = put(f, NULL, 4);
-
-	put16(h, tci);
-	put16(h + 2, next);
+	fits(f, xf_pkt_vlan(&f->b, tci, next));
 }
 
 static void b_ipv4(struct frame *f, const char *src, const char *dst, uint8_t proto,
 		   uint8_t ttl, uint16_t frag)
 {
-	uint8_t *h;
+	uint8_t s[4], d[4];
+	struct xf_pkt_ip ip = { .src = s, .dst = d, .proto = proto, .ttl = ttl, .id = 0x1234,
+				.frag = frag };
 
-	f->l3 = f->len;
-	f->fam = 4;
-	f->proto = proto;
-	h = put(f, NULL, 20);
-	h[0] = 0x45;
-	put16(h + 4, 0x1234);
-	put16(h + 6, frag);
-	h[8] = ttl;
-	h[9] = proto;
-	addr_of(src, 4, h + 12);
-	addr_of(dst, 4, h + 16);
+	addr_of(src, 4, s);
+	addr_of(dst, 4, d);
+	fits(f, xf_pkt_ipv4(&f->b, &ip));
 }
 
 static void b_ipv6(struct frame *f, const char *src, const char *dst, uint8_t nh,
 		   uint8_t hlim)
 {
-	uint8_t *h;
+	uint8_t s[16], d[16];
+	struct xf_pkt_ip ip = { .src = s, .dst = d, .proto = nh, .ttl = hlim };
 
-	f->l3 = f->len;
-	f->fam = 6;
-	f->proto = nh;
-	h = put(f, NULL, 40);
-	h[0] = 0x60;
-	h[6] = nh;
-	h[7] = hlim;
-	addr_of(src, 6, h + 8);
-	addr_of(dst, 6, h + 24);
-}
-
-static void b_udp(struct frame *f, uint16_t sport, uint16_t dport)
-{
-	uint8_t *h;
-
-	f->l4 = f->len;
-	h = put(f, NULL, 8);
-	put16(h, sport);
-	put16(h + 2, dport);
-}
-
-static void b_tcp(struct frame *f, uint16_t sport, uint16_t dport)
-{
-	uint8_t *h;
-
-	f->l4 = f->len;
-	h = put(f, NULL, 20);
-	put16(h, sport);
-	put16(h + 2, dport);
-	h[12] = 5 << 4;		/* data offset: 20 bytes */
-	h[13] = 0x02;		/* SYN */
-	put16(h + 14, 65535);
-}
-
-static void b_sctp(struct frame *f, uint16_t sport, uint16_t dport)
-{
-	uint8_t *h;
-
-	f->l4 = f->len;
-	h = put(f, NULL, 12);
-	put16(h, sport);
-	put16(h + 2, dport);
-	put16(h + 4, 0xabcd);	/* verification tag */
-}
-
-static void b_icmp(struct frame *f, uint8_t type, uint8_t code)
-{
-	uint8_t *h;
-
-	f->l4 = f->len;
-	h = put(f, NULL, 8);
-	h[0] = type;
-	h[1] = code;
+	addr_of(src, 6, s);
+	addr_of(dst, 6, d);
+	fits(f, xf_pkt_ipv6(&f->b, &ip));
 }
 
 static void b_payload(struct frame *f, size_t n)
@@ -319,17 +237,8 @@ static void b_payload(struct frame *f, size_t n)
 /* Length fields and the IPv4 header checksum from what was built. */
 static void b_finish(struct frame *f)
 {
-	if (f->fam == 4) {
-		uint8_t *h = f->d + f->l3;
-
-		put16(h + 2, (uint16_t)(f->len - f->l3));
-		put16(h + 10, 0);
-		put16(h + 10, csum16(h, 20));
-	} else if (f->fam == 6) {
-		put16(f->d + f->l3 + 4, (uint16_t)(f->len - f->l3 - 40));
-	}
-	if (f->l4 && f->proto == P_UDP)
-		put16(f->d + f->l4 + 4, (uint16_t)(f->len - f->l4));
+	if (xf_pkt_finish(&f->b, 0))
+		fail_msg("the frame builder failed: %d", f->b.err);
 }
 
 /* A frame described in one initializer. */
@@ -388,14 +297,14 @@ static void build(struct frame *f, const struct fdesc *d)
 			if (d->frag6)
 				chain[nc++] = XF_IPPROTO_FRAGMENT;
 			b_ipv6(f, d->src, d->dst, nc ? chain[0] : d->proto, d->ttl ? d->ttl : 64);
-			f->proto = d->proto;
+			f->b.proto = d->proto;
 			for (int i = 0; i < nc; i++) {
 				uint8_t *h = put(f, NULL, 8);
 
 				h[0] = i + 1 < nc ? chain[i + 1] : d->proto;
 				if (chain[i] == XF_IPPROTO_FRAGMENT) {
-					put16(h + 2, d->frag6 == 1 ? 0x0001 : 100 << 3);
-					put16(h + 6, 0x4242);	/* identification */
+					xf_pkt_put16(h + 2, d->frag6 == 1 ? 0x0001 : 100 << 3);
+					xf_pkt_put16(h + 6, 0x4242);	/* identification */
 				} else {
 					h[2] = 1;	/* PadN over the 4 bytes left */
 					h[3] = 4;
@@ -406,24 +315,24 @@ static void build(struct frame *f, const struct fdesc *d)
 		}
 		switch (d->proto) {
 		case P_TCP:
-			b_tcp(f, d->sport, d->dport);
+			fits(f, xf_pkt_tcp(&f->b, d->sport, d->dport, 0x02 /* SYN */, 5));
 			break;
 		case P_UDP:
-			b_udp(f, d->sport, d->dport);
+			fits(f, xf_pkt_udp(&f->b, d->sport, d->dport));
 			break;
 		case P_SCTP:
-			b_sctp(f, d->sport, d->dport);
+			fits(f, xf_pkt_sctp(&f->b, d->sport, d->dport, 0xabcd0000));
 			break;
 		case P_ICMP:
 		case P_ICMP6:
-			b_icmp(f, v6 ? 128 : 8, 0);	/* echo request */
+			fits(f, xf_pkt_icmp(&f->b, v6 ? 128 : 8, 0));	/* echo request */
 			break;
 		}
 	}
 	if (d->size) {
-		if (d->size < f->len)
-			fail_msg("frame headers (%zu bytes) exceed size %zu", f->len, d->size);
-		b_payload(f, d->size - f->len);
+		if (d->size < f->b.len)
+			fail_msg("frame headers (%zu bytes) exceed size %zu", f->b.len, d->size);
+		b_payload(f, d->size - f->b.len);
 	} else {
 		b_payload(f, 18);
 	}
@@ -451,13 +360,13 @@ static void run_on(const struct frame *f, __u32 ifindex, __u32 queue, struct res
 {
 	struct xdp_md md = {
 		.data = 0,
-		.data_end = (__u32)f->len,
+		.data_end = (__u32)f->b.len,
 		.ingress_ifindex = ifindex,
 		.rx_queue_index = queue,
 	}, md_out = {};
 	LIBBPF_OPTS(bpf_test_run_opts, o,
 		.data_in = f->d,
-		.data_size_in = (__u32)f->len,
+		.data_size_in = (__u32)f->b.len,
 		.data_out = r->out,
 		.data_size_out = sizeof(r->out),
 		.ctx_in = &md,
@@ -487,9 +396,9 @@ static void run(const struct frame *f)
 {
 	run_on(f, LO, 0, &R);
 	if (R.err)
-		fail_msg("test_run refused a %zu-byte frame: %s", f->len, strerror(-R.err));
+		fail_msg("test_run refused a %zu-byte frame: %s", f->b.len, strerror(-R.err));
 	if (E->lo.trace && !R.traced)
-		fail_msg("the program left no trace of a %zu-byte frame", f->len);
+		fail_msg("the program left no trace of a %zu-byte frame", f->b.len);
 }
 
 static const char *const action_names[] = XF_ACTION_NAMES;
@@ -732,17 +641,17 @@ static void snap_expect_same(struct snap *a, struct snap *b, const char *what)
 /* Output equals the input, or equals it with the two MACs swapped. */
 static void expect_out_same(const struct frame *f)
 {
-	assert_int_equal(R.out_len, f->len);
-	if (memcmp(R.out, f->d, f->len))
+	assert_int_equal(R.out_len, f->b.len);
+	if (memcmp(R.out, f->d, f->b.len))
 		fail_msg("the frame came out changed");
 }
 
 static void expect_out_swapped(const struct frame *f)
 {
-	assert_int_equal(R.out_len, f->len);
+	assert_int_equal(R.out_len, f->b.len);
 	if (memcmp(R.out, f->d + 6, 6) || memcmp(R.out + 6, f->d, 6))
 		fail_msg("the MACs were not swapped");
-	if (memcmp(R.out + 12, f->d + 12, f->len - 12))
+	if (memcmp(R.out + 12, f->d + 12, f->b.len - 12))
 		fail_msg("bytes after the MACs changed");
 }
 
@@ -790,10 +699,10 @@ static void test_empty_row(void **state)
 	assert_int_equal(R.t.action, XF_ACT_PASS);
 	assert_int_equal(R.t.rule, XF_NO_RULE);
 	assert_int_equal(R.t.pkt.error, XF_PERR_NONE);
-	assert_int_equal(R.t.pkt.len, F.len);
+	assert_int_equal(R.t.pkt.len, F.b.len);
 	expect_out_same(&F);
-	expect_actions(XF_ACT_PASS, 1, F.len);
-	expect_parsed(1, F.len);
+	expect_actions(XF_ACT_PASS, 1, F.b.len);
+	expect_parsed(1, F.b.len);
 	expect_events(-1, 0, 0);
 }
 
@@ -807,7 +716,7 @@ static void test_empty_all_add_up(void **state)
 		build(&F, &empty_cases[i].f);
 		run(&F);
 		expect_retval(XDP_PASS);
-		bytes += F.len;
+		bytes += F.b.len;
 	}
 	expect_actions(XF_ACT_PASS, ARRAY_SIZE(empty_cases), bytes);
 	expect_parsed(ARRAY_SIZE(empty_cases), bytes);
@@ -1098,10 +1007,10 @@ static void test_match_row(void **state)
 	expect_retval(retval_of(want_action));
 	assert_int_equal(R.t.action, want_action);
 	assert_int_equal(R.t.pkt.error, XF_PERR_NONE);
-	expect_actions(want_action, 1, F.len);
-	expect_parsed(1, F.len);
+	expect_actions(want_action, 1, F.b.len);
+	expect_parsed(1, F.b.len);
 	for (int i = 0; i < n; i++)
-		expect_rule_stats(ids[i], ids[i] == want_rule, ids[i] == want_rule ? F.len : 0);
+		expect_rule_stats(ids[i], ids[i] == want_rule, ids[i] == want_rule ? F.b.len : 0);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1210,11 +1119,11 @@ static void test_action_row(void **state)
 		expect_out_swapped(&F);
 	else
 		expect_out_same(&F);
-	expect_actions(act, 1, F.len);
-	expect_parsed(1, F.len);
-	expect_events(c->event, 1, F.len);
+	expect_actions(act, 1, F.b.len);
+	expect_parsed(1, F.b.len);
+	expect_events(c->event, 1, F.b.len);
 	if (id)
-		expect_rule_stats(id, 1, F.len);
+		expect_rule_stats(id, 1, F.b.len);
 }
 
 static void test_redirect_adds_port(void **state)
@@ -1309,7 +1218,7 @@ static void test_fwd_ipv4_routed(void **state)
 	run(&F);
 	expect_retval(XDP_REDIRECT);
 	assert_int_equal(R.t.rule, id);
-	assert_int_equal(R.out_len, F.len);
+	assert_int_equal(R.out_len, F.b.len);
 	if (memcmp(R.out, fw_neigh_mac, 6) || memcmp(R.out + 6, fw_mac, 6))
 		fail_msg("MACs not rewritten to the neighbour's and fw0's");
 	ip = R.out + 14;
@@ -1318,8 +1227,8 @@ static void test_fwd_ipv4_routed(void **state)
 		fail_msg("IPv4 header checksum wrong after the TTL decrement");
 	/* everything but MACs, TTL and checksum is as it was */
 	assert_memory_equal(R.out + 12, F.d + 12, 14 + 8 - 12);
-	assert_memory_equal(R.out + 14 + 12, F.d + 14 + 12, F.len - 14 - 12);
-	expect_actions(XF_ACT_FWD, 1, F.len);
+	assert_memory_equal(R.out + 14 + 12, F.d + 14 + 12, F.b.len - 14 - 12);
+	expect_actions(XF_ACT_FWD, 1, F.b.len);
 	expect_events(-1, 0, 0);
 }
 
@@ -1339,12 +1248,12 @@ static void ipv4_force_check(uint8_t *h, uint16_t check)
 {
 	uint32_t s;
 
-	put16(h + 4, 0);
-	put16(h + 10, 0);
+	xf_pkt_put16(h + 4, 0);
+	xf_pkt_put16(h + 10, 0);
 	s = (uint32_t)sum16(h, 20) + check;
 	s = (s & 0xffff) + (s >> 16);
-	put16(h + 4, (uint16_t)~s);
-	put16(h + 10, check);
+	xf_pkt_put16(h + 4, (uint16_t)~s);
+	xf_pkt_put16(h + 10, check);
 	if (csum16(h, 20) != 0)
 		fail_msg("cannot build a header with checksum %#06x", check);
 }
@@ -1371,7 +1280,7 @@ static void test_fwd_ipv4_checksum_every_ttl(void **state)
 			expect_retval(XDP_REDIRECT);
 			if (R.out[14 + 8] != ttl - 1 || csum16(R.out + 14, 20) != 0)
 				fail_msg("TTL %d checksum %#06x: TTL became %u, checksum %#06x %s",
-					 ttl, checks[k], R.out[14 + 8], get16(R.out + 14 + 10),
+					 ttl, checks[k], R.out[14 + 8], xf_pkt_get16(R.out + 14 + 10),
 					 csum16(R.out + 14, 20) ? "wrong" : "right");
 		}
 	}
@@ -1394,8 +1303,8 @@ static void test_fwd_ipv6_routed(void **state)
 		fail_msg("MACs not rewritten to the neighbour's and fw0's");
 	assert_int_equal(R.out[14 + 7], 8);
 	assert_memory_equal(R.out + 12, F.d + 12, 14 + 7 - 12);
-	assert_memory_equal(R.out + 14 + 8, F.d + 14 + 8, F.len - 14 - 8);
-	expect_actions(XF_ACT_FWD, 1, F.len);
+	assert_memory_equal(R.out + 14 + 8, F.d + 14 + 8, F.b.len - 14 - 8);
+	expect_actions(XF_ACT_FWD, 1, F.b.len);
 	expect_events(-1, 0, 0);
 }
 
@@ -1411,7 +1320,7 @@ static void test_fwd_routed_no_port(void **state)
 	run(&F);
 	expect_retval(XDP_PASS);
 	expect_out_same(&F);
-	expect_events(XF_EV_FWD_NO_PORT, 1, F.len);
+	expect_events(XF_EV_FWD_NO_PORT, 1, F.b.len);
 }
 
 static void test_fwd_routed_no_neighbour(void **state)
@@ -1426,7 +1335,7 @@ static void test_fwd_routed_no_neighbour(void **state)
 	run(&F);
 	expect_retval(XDP_PASS);
 	expect_out_same(&F);
-	expect_events(XF_EV_FWD_TO_KERNEL, 1, F.len);
+	expect_events(XF_EV_FWD_TO_KERNEL, 1, F.b.len);
 }
 
 /*
@@ -1446,7 +1355,7 @@ static void fwd_mtu_case(const char *dst, size_t l3_len, __u32 want_retval, int 
 	build(&F, &d);
 	run(&F);
 	expect_retval(want_retval);
-	expect_events(want_event, want_event < 0 ? 0 : 1, want_event < 0 ? 0 : F.len);
+	expect_events(want_event, want_event < 0 ? 0 : 1, want_event < 0 ? 0 : F.b.len);
 }
 
 static void test_fwd_ipv4_over_mtu(void **state)
@@ -1520,8 +1429,8 @@ static void test_xsk_queue_selects_socket(void **state)
 	run_on(&F, (__u32)cfg.ifindex, 1, &R);
 	assert_int_equal(R.err, 0);
 	expect_retval(XDP_PASS);
-	expect_events(XF_EV_XSK_NO_SOCKET, 1, F.len);
-	expect_actions(XF_ACT_XSK, 2, 2 * F.len);
+	expect_events(XF_EV_XSK_NO_SOCKET, 1, F.b.len);
+	expect_actions(XF_ACT_XSK, 2, 2 * F.b.len);
 	xf_run_teardown(&xr);
 }
 
@@ -2065,7 +1974,7 @@ static void test_rule_stats_count_wins(void **state)
 					 w ? ids[w - 1] : 0);
 			if (w) {
 				pk[w - 1]++;
-				by[w - 1] += F.len;
+				by[w - 1] += F.b.len;
 			}
 		}
 	}
@@ -2085,13 +1994,13 @@ static void test_rule_stats_reused_id_zeroed(void **state)
 	build(&F, &d);
 	run(&F);
 	run(&F);
-	expect_rule_stats(a, 2, 2 * F.len);
+	expect_rule_stats(a, 2, 2 * F.b.len);
 	del_rule(a);
 	b = add_rule("proto udp action drop");
 	assert_int_equal(a, b);
 	expect_rule_stats(b, 0, 0);
 	run(&F);
-	expect_rule_stats(b, 1, F.len);
+	expect_rule_stats(b, 1, F.b.len);
 }
 
 /* The trace map's parse result agrees with the frame. */
@@ -2119,7 +2028,7 @@ static void test_trace_fields(void **state)
 	addr_of("2001:db8:1::bb", 6, t);
 	assert_memory_equal(R.t.pkt.src, s, 16);
 	assert_memory_equal(R.t.pkt.dst, t, 16);
-	assert_int_equal(R.t.pkt.len, F.len);
+	assert_int_equal(R.t.pkt.len, F.b.len);
 }
 
 /* ------------------------------------------------------------------ */
@@ -2152,7 +2061,7 @@ static void bad_trunc_ipv4(struct frame *f)
 	struct fdesc d = UDP(A4, 1, B4, 2);
 
 	build(f, &d);
-	f->len = 14 + 10;
+	f->b.len = 14 + 10;
 }
 
 static void bad_ihl(struct frame *f)
@@ -2168,7 +2077,7 @@ static void bad_ipv4_len(struct frame *f)
 	struct fdesc d = UDP(A4, 1, B4, 2);
 
 	build(f, &d);
-	put16(f->d + 14 + 2, 1000);
+	xf_pkt_put16(f->d + 14 + 2, 1000);
 }
 
 static void bad_trunc_ipv6(struct frame *f)
@@ -2176,7 +2085,7 @@ static void bad_trunc_ipv6(struct frame *f)
 	struct fdesc d = UDP(A6, 1, B6, 2);
 
 	build(f, &d);
-	f->len = 14 + 30;
+	f->b.len = 14 + 30;
 }
 
 static void bad_ipv6_len(struct frame *f)
@@ -2184,7 +2093,7 @@ static void bad_ipv6_len(struct frame *f)
 	struct fdesc d = UDP(A6, 1, B6, 2);
 
 	build(f, &d);
-	put16(f->d + 14 + 4, 1000);
+	xf_pkt_put16(f->d + 14 + 4, 1000);
 }
 
 static void bad_trunc_ipv6_ext(struct frame *f)
@@ -2209,7 +2118,7 @@ static void bad_trunc_l4(struct frame *f)
 	struct fdesc d = TCP(A4, 1, B4, 2);
 
 	build(f, &d);
-	f->len = 14 + 20 + 10;
+	f->b.len = 14 + 20 + 10;
 	b_finish(f);
 }
 
@@ -2218,7 +2127,7 @@ static void bad_tcp_hlen(struct frame *f)
 	struct fdesc d = TCP(A4, 1, B4, 2);
 
 	build(f, &d);
-	f->d[f->l4 + 12] = 4 << 4;
+	f->d[f->b.l4 + 12] = 4 << 4;
 }
 
 static void bad_udp_len(struct frame *f)
@@ -2226,7 +2135,7 @@ static void bad_udp_len(struct frame *f)
 	struct fdesc d = UDP(A4, 1, B4, 53);
 
 	build(f, &d);
-	put16(f->d + f->l4 + 4, 4);
+	xf_pkt_put16(f->d + f->b.l4 + 4, 4);
 }
 
 struct ecase {
@@ -2281,8 +2190,8 @@ static void test_error_row(void **state)
 	assert_int_equal(R.t.pkt.error, c->err);
 	assert_int_equal(R.t.action, XF_ACT_DROP);
 	assert_int_equal(R.t.rule, XF_NO_RULE);
-	expect_errors(c->err, 1, F.len);
-	expect_actions(XF_ACT_DROP, 1, F.len);
+	expect_errors(c->err, 1, F.b.len);
+	expect_actions(XF_ACT_DROP, 1, F.b.len);
 	expect_rule_stats(id, 0, 0);
 
 	set_policy(XF_ACT_TX, XF_ACT_PASS, 0);
@@ -2290,7 +2199,7 @@ static void test_error_row(void **state)
 	expect_retval(XDP_PASS);
 	assert_int_equal(R.t.action, XF_ACT_PASS);
 	expect_out_same(&F);
-	expect_errors(c->err, 2, 2 * F.len);
+	expect_errors(c->err, 2, 2 * F.b.len);
 	assert_int_equal(counter(E->m.action_stats, XF_ACT_PASS).packets, 1);
 	expect_rule_stats(id, 0, 0);
 }
@@ -2306,7 +2215,7 @@ static void test_default_out_of_range(void **state)
 	run(&F);
 	expect_retval(XDP_PASS);
 	assert_int_equal(R.t.action, XF_ACT_PASS);
-	expect_actions(XF_ACT_PASS, 1, F.len);
+	expect_actions(XF_ACT_PASS, 1, F.b.len);
 }
 
 /* A truncated frame under errors drop, on its own. */
@@ -2317,8 +2226,8 @@ static void test_error_truncated_dropped(void **state)
 	bad_trunc_ipv4(&F);
 	run(&F);
 	expect_retval(XDP_DROP);
-	expect_errors(XF_PERR_TRUNC_IPV4, 1, F.len);
-	expect_actions(XF_ACT_DROP, 1, F.len);
+	expect_errors(XF_PERR_TRUNC_IPV4, 1, F.b.len);
+	expect_actions(XF_ACT_DROP, 1, F.b.len);
 }
 
 static void test_error_truncated_passed(void **state)
@@ -2328,8 +2237,8 @@ static void test_error_truncated_passed(void **state)
 	bad_trunc_ipv4(&F);
 	run(&F);
 	expect_retval(XDP_PASS);
-	expect_errors(XF_PERR_TRUNC_IPV4, 1, F.len);
-	expect_actions(XF_ACT_PASS, 1, F.len);
+	expect_errors(XF_PERR_TRUNC_IPV4, 1, F.b.len);
+	expect_actions(XF_ACT_PASS, 1, F.b.len);
 }
 
 /* ------------------------------------------------------------------ */
@@ -2609,14 +2518,14 @@ static void test_jumbo_row(void **state)
 	run(&F);
 	expect_retval(XDP_DROP);
 	assert_int_equal(R.t.pkt.error, XF_PERR_NONE);
-	assert_int_equal(R.t.pkt.len, F.len);
+	assert_int_equal(R.t.pkt.len, F.b.len);
 	assert_true(R.t.pkt.has_ports);
 	assert_int_equal(ntohs(R.t.pkt.sport), 4000);
 	assert_int_equal(ntohs(R.t.pkt.dport), 5001);
 	assert_int_equal(R.t.rule, id);
-	expect_rule_stats(id, 1, F.len);
-	expect_actions(XF_ACT_DROP, 1, F.len);
-	expect_parsed(1, F.len);
+	expect_rule_stats(id, 1, F.b.len);
+	expect_actions(XF_ACT_DROP, 1, F.b.len);
+	expect_parsed(1, F.b.len);
 }
 
 static void test_jumbo_tx_whole(void **state)
@@ -2799,7 +2708,7 @@ static void test_notrace_leaves_trace_map(void **state)
 	assert_int_equal(bpf_map_lookup_elem(E->m.trace, &zero, &t), 0);
 	assert_int_equal(t.seq, 0);
 	assert_int_equal(t.rule, 0);
-	expect_rule_stats(id, 1, F.len);
+	expect_rule_stats(id, 1, F.b.len);
 }
 
 /* ------------------------------------------------------------------ */
@@ -2840,7 +2749,7 @@ static __u32 vkey_of_frame(const struct frame *f, struct xf_vkey *k)
 {
 	struct xf_pkt p;
 
-	if (xf_parse(&p, (void *)f->d, (void *)(f->d + f->len), (__u32)f->len))
+	if (xf_parse(&p, (void *)f->d, (void *)(f->d + f->b.len), (__u32)f->b.len))
 		fail_msg("a cache test frame does not parse");
 	memset(k, 0, sizeof(*k));
 	xf_vkey_of(k, &p);
@@ -2891,8 +2800,8 @@ static void test_cache_repeat_counts(void **state)
 	build(&F, &d);
 	for (int i = 0; i < 3; i++)
 		expect_cached_run(&F, XDP_DROP, id);
-	expect_rule_stats(id, 3, 3 * F.len);
-	expect_actions(XF_ACT_DROP, 3, 3 * F.len);
+	expect_rule_stats(id, 3, 3 * F.b.len);
+	expect_actions(XF_ACT_DROP, 3, 3 * F.b.len);
 }
 
 /*
@@ -2918,7 +2827,7 @@ static void test_cache_stale_add(void **state)
 	cache_prime_miss();
 	id = add_rule("sport 1000 action drop");
 	expect_cached_run(&F, XDP_DROP, id);
-	expect_rule_stats(id, 1, F.len);
+	expect_rule_stats(id, 1, F.b.len);
 }
 
 static void test_cache_stale_add_better_shape(void **state)
@@ -2933,8 +2842,8 @@ static void test_cache_stale_add_better_shape(void **state)
 	expect_cached_run(&F, XDP_TX, a);
 	b = add_rule("dport 53 priority 10 action drop");	/* a new shape */
 	expect_cached_run(&F, XDP_DROP, b);
-	expect_rule_stats(a, 1, F.len);
-	expect_rule_stats(b, 1, F.len);
+	expect_rule_stats(a, 1, F.b.len);
+	expect_rule_stats(b, 1, F.b.len);
 }
 
 static void test_cache_stale_del(void **state)
@@ -2981,7 +2890,7 @@ static void test_cache_stale_flush(void **state)
 	run(&F);
 	expect_retval(XDP_PASS);
 	assert_int_equal(R.t.rule, 0);
-	expect_rule_stats(id, 1, F.len);
+	expect_rule_stats(id, 1, F.b.len);
 	/* and after new rules, the old entry is not revived */
 	add_rule("sport 80 action tx");
 	expect_cached_run(&F, XDP_PASS, 0);
@@ -3008,7 +2917,7 @@ static void test_cache_stale_policy(void **state)
 	cache_prime_miss();
 	set_policy(XF_ACT_DROP, XF_ACT_PASS, 0);
 	expect_cached_run(&F, XDP_DROP, 0);
-	expect_counter(E->m.action_stats, "action_stats", XF_ACT_DROP, "drop", 1, F.len);
+	expect_counter(E->m.action_stats, "action_stats", XF_ACT_DROP, "drop", 1, F.b.len);
 }
 
 /* A failed batch leaves the verdicts as they were, cached or not. */
@@ -3061,9 +2970,9 @@ static void test_cache_shared_slot(void **state)
 		if (cache_holds(&F, id))
 			fail_msg("the two flows do not share a slot");
 	}
-	expect_rule_stats(id, 3, 3 * F.len);
-	expect_counter(E->m.action_stats, "action_stats", XF_ACT_PASS, "pass", 3, 3 * G.len);
-	expect_counter(E->m.action_stats, "action_stats", XF_ACT_DROP, "drop", 3, 3 * F.len);
+	expect_rule_stats(id, 3, 3 * F.b.len);
+	expect_counter(E->m.action_stats, "action_stats", XF_ACT_PASS, "pass", 3, 3 * G.b.len);
+	expect_counter(E->m.action_stats, "action_stats", XF_ACT_DROP, "drop", 3, 3 * F.b.len);
 }
 
 /* ------------------------------------------------------------------ */

@@ -13,20 +13,22 @@ and compare.py agrees with tshark once the capture went through pcap_norm.
 Python 3 standard library only.
 """
 
+import os
 import struct
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import pkt  # noqa: E402
 
 SNAPLEN = 96
 
 
 def udp4(total, sport, dport):
-    """An Ethernet/IPv4/UDP frame of TOTAL bytes, lengths consistent."""
-    eth = bytes.fromhex("020000000002" "020000000001" "0800")
-    ip_len = total - len(eth)
-    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, ip_len, 1, 0, 64, 17, 0,
-                     bytes([192, 0, 2, 1]), bytes([192, 0, 2, 2]))
-    udp = struct.pack("!HHHH", sport, dport, ip_len - 20, 0)
-    return eth + ip + udp + bytes(ip_len - 28)
+    """An Ethernet/IPv4/UDP frame of TOTAL bytes, lengths consistent (checksums 0)."""
+    hdr = pkt.eth(pkt.mac("02:00:00:00:00:02"), pkt.mac("02:00:00:00:00:01"), pkt.ETH_P_IP)
+    ip_len = total - len(hdr)
+    return hdr + pkt.ipv4("192.0.2.1", "192.0.2.2", pkt.IPPROTO_UDP,
+                          pkt.udp(sport, dport, bytes(ip_len - 28)), ident=1, check=0)
 
 
 def main():

@@ -29,7 +29,11 @@ run.sh compares the capture against tshark like any other
 import argparse
 import random
 import struct
+import os
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import pkt  # noqa: E402
 
 MIN_FRAME = 14
 MAX_FRAME = 3000
@@ -46,14 +50,7 @@ OTHER_PROTOS = [2, 8, 9, 33, 88, 89, 103, 112, 115, 136, 253, 254, 255]
 OTHER_ETHERTYPES = [0x0806, 0x88CC, 0x8847, 0x8863, 0x8864, 0x22F0, 0x88E5, 0x9000]
 
 
-def csum(data):
-    """The Internet checksum of data."""
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack(">%dH" % (len(data) // 2), data))
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    return (~s) & 0xFFFF
+csum = pkt.csum
 
 
 def ipv4_fix_csum(frame, off):

@@ -23,11 +23,9 @@ export XDP_FWD=${XDP_FWD:-$top/build/xdp-fwd}
 # every capture is compared as libpcap reads it (tests/diff/pcap_norm.c)
 export XF_PCAP_NORM=${XF_PCAP_NORM:-$top/build/tests/pcap_norm}
 
-skip() {	# tests/suite.sh reads the reason from $XF_SKIP_FILE
-	echo "diff: SKIP: $*"
-	[ -n "${XF_SKIP_FILE:-}" ] && echo "$*" >"$XF_SKIP_FILE"
-	exit 77
-}
+# shellcheck source=tests/lib/harness.sh
+. "$here/../lib/harness.sh"
+SUITE="diff"
 
 verbose=()
 if [ "${1:-}" = "-v" ]; then

@@ -11,8 +11,12 @@ run.sh compares it against tshark like any other capture.  Python 3
 standard library only.
 """
 
+import os
 import struct
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import pkt  # noqa: E402
 
 Q, AD = 0x8100, 0x88A8
 SRC4, DST4 = bytes([10, 0, 0, 1]), bytes([10, 0, 0, 2])
@@ -22,30 +26,21 @@ DST6 = bytes.fromhex("20010db8000000000000000000000002")
 
 def eth(ethertype, tags=()):
     """Ethernet header followed by (tpid, vid) tags, outer first."""
-    types = [t[0] for t in tags] + [ethertype]
-    out = bytes.fromhex("020000000001020000000002") + struct.pack(">H", types[0])
-    for (_tpid, vid), nxt in zip(tags, types[1:]):
-        out += struct.pack(">HH", vid, nxt)
-    return out
+    return pkt.eth(pkt.mac("02:00:00:00:00:01"), pkt.mac("02:00:00:00:00:02"), ethertype, tags)
 
 
 def ip4(proto, payload, tot=None, ihl=5, frag=0, opts=b""):
-    if tot is None:
-        tot = 20 + len(opts) + len(payload)
-    return struct.pack(">BBHHHBBH4s4s", 0x40 | ihl, 0, tot, 1, frag, 64, proto, 0,
-                       SRC4, DST4) + opts + payload
+    # the IHL is given apart from opts, so that it can lie; checksum 0
+    hdr = pkt.ipv4(SRC4, DST4, proto, payload, ident=1, frag=frag, opts=opts, tot=tot, check=0)
+    return bytes([0x40 | ihl]) + hdr[1:]
 
 
 def ip6(nh, payload, plen=None):
-    if plen is None:
-        plen = len(payload)
-    return struct.pack(">IHBB16s16s", 0x60000000, plen, nh, 64, SRC6, DST6) + payload
+    return pkt.ipv6(SRC6, DST6, nh, payload, plen=plen)
 
 
 def udp(sport, dport, data=b"payload!", ulen=None):
-    if ulen is None:
-        ulen = 8 + len(data)
-    return struct.pack(">HHHH", sport, dport, ulen, 0) + data
+    return pkt.udp(sport, dport, data, length=ulen)
 
 
 def tcp(sport, dport, doff=5, data=b""):

@@ -18,7 +18,7 @@
 #   a0 192.0.2.1/24  <--- veth --->  b0 192.0.2.2/24   xdp-fwd, the examples
 #      2001:db8:e::1/64                 2001:db8:e::2/64 (udpecho only)
 #
-# tests/veth_harness.sh makes the namespaces (names with our pid) and a fresh
+# tests/lib/veth.sh makes the namespaces (names with our pid) and a fresh
 # pair per scenario, and runs each scenario in ONE `ip netns exec B` (the
 # bpffs holding the pins must outlive the scenario's commands); a trap
 # deletes both namespaces on every way out.  Senders are bounded in count and
@@ -44,8 +44,8 @@ XL=${XSK_LIBXDP:-$ROOT/build/tests/xsk_libxdp}
 PY=/usr/bin/python3
 SENDER=$ROOT/tests/xsk/udp_send.py
 export PYTHONDONTWRITEBYTECODE=1
-# shellcheck source=tests/lib.sh
-. "$ROOT/tests/lib.sh"
+# shellcheck source=tests/lib/harness.sh
+. "$ROOT/tests/lib/harness.sh"
 
 IP_A=192.0.2.1
 IP_B=192.0.2.2
@@ -315,8 +315,8 @@ VH_TOOLS="ip timeout make pkg-config cc ldd"
 vh_queues() {
 	echo 1
 }
-# shellcheck source=tests/veth_harness.sh
-. "$ROOT/tests/veth_harness.sh"
+# shellcheck source=tests/lib/veth.sh
+. "$ROOT/tests/lib/veth.sh"
 
 if [ "${1:-}" = --inner ]; then
 	inner "$2"

@@ -47,9 +47,9 @@ XSK=$ROOT/tests/xsk	# udp_send.py, udp_recv.py
 XF=${XDP_FWD:-$ROOT/build/xdp-fwd}
 PY=/usr/bin/python3
 export PYTHONDONTWRITEBYTECODE=1
-export RUN_IFACE=b0	# for lib.sh's run_bg
-# shellcheck source=tests/lib.sh
-. "$ROOT/tests/lib.sh"
+export RUN_IFACE=b0	# for harness.sh's run_bg
+# shellcheck source=tests/lib/harness.sh
+. "$ROOT/tests/lib/harness.sh"
 
 IP_A=192.0.2.1
 IP_B=192.0.2.2
@@ -65,14 +65,7 @@ BG=()
 PEER=${NSA:-}	# the namespace holding a0 (peerdel moves it)
 
 inner_cleanup() {
-	local p
-	for p in "${BG[@]}"; do
-		kill -TERM "$p" 2>/dev/null
-	done
-	sleep 0.1
-	for p in "${BG[@]}"; do
-		kill -KILL "$p" 2>/dev/null
-	done
+	bg_kill
 	ip link set dev b0 xdp off 2>/dev/null
 	[ -n "${NSC:-}" ] && ip netns del "$NSC" 2>/dev/null
 	umount /sys/fs/bpf 2>/dev/null
@@ -497,13 +490,7 @@ scen_noreconnect() {
 }
 
 inner() {
-	trap inner_cleanup EXIT
-	trap 'exit 143' TERM
-	trap 'exit 130' INT
-	mount -t bpf bpf /sys/fs/bpf || {
-		check "mount bpffs in $NSB" false
-		exit 1
-	}
+	vh_inner_begin
 	"scen_$1"
 	exit 0
 }
@@ -516,8 +503,8 @@ VH_TOOLS="ip ethtool timeout taskset awk find"
 vh_queues() {	# every scenario gets two queues each way
 	echo 2
 }
-# shellcheck source=tests/veth_harness.sh
-. "$ROOT/tests/veth_harness.sh"
+# shellcheck source=tests/lib/veth.sh
+. "$ROOT/tests/lib/veth.sh"
 
 if [ "${1:-}" = --inner ]; then
 	inner "$2"

@@ -36,37 +36,10 @@ IP_B=192.0.2.2
 PIN_ROOT=/sys/fs/bpf/xdp-fwd
 PINS=$PIN_ROOT/b0
 
-###########################################################################
-# helpers shared by both halves
-
-# check NAME CMD [ARGS...]: run CMD; "ok - NAME" when it succeeds.
-check() {
-	local name=$1
-	shift
-	if "$@"; then
-		echo "ok - $name"
-		echo ok >>"$RESULTS"
-	else
-		echo "FAIL - $name"
-		echo "#   failed: $*"
-		echo fail >>"$RESULTS"
-	fi
-}
-
-# check_eq NAME GOT WANT [DETAIL]: string equality; on failure show both
-# and DETAIL (say, the command's stderr).
-check_eq() {
-	if [ "$2" = "$3" ]; then
-		echo "ok - $1"
-		echo ok >>"$RESULTS"
-	else
-		echo "FAIL - $1"
-		echo "#   got '$2', want '$3'"
-		local line
-		[ -z "${4:-}" ] || while IFS= read -r line; do echo "#   $line"; done <<<"$4"
-		echo fail >>"$RESULTS"
-	fi
-}
+# shellcheck source=tests/lib/harness.sh
+. "$ROOT/tests/lib/harness.sh"
+SUITE=integration
+JGET_NULL=null JGET_ERR="?"	# what the checks below compare with
 
 ###########################################################################
 # inner half: runs in namespace B, in a mount namespace of its own
@@ -88,14 +61,6 @@ xfr() {
 	ERR=$(cat "$WORK/stderr")
 }
 
-# jget EXPR: evaluate the Python expression EXPR over d = the JSON on stdin.
-jget() {
-	python3 -c 'import json, sys
-d = json.loads(sys.stdin.read())
-v = eval(sys.argv[1])
-print("null" if v is None else v)' "$1" 2>/dev/null || echo "?"
-}
-
 # ping_b COUNT: ping B from A, at most COUNT echoes, 1 s wait; 0 on any reply.
 ping_b() {
 	local n=${1:-3}
@@ -112,7 +77,7 @@ xjson() {
 	local expr=$1 out
 	shift
 	out=$("$XF" "$@" 2>/dev/null) || out=null
-	jget "$expr" <<<"$out"
+	jget - "$expr" <<<"$out"
 }
 stat_pkts() { xjson "d['actions']['$1']['packets']" stats b0 --json; }
 rule_pkts() { xjson "[r['packets'] for r in d if r['id'] == $1][0]" rule list b0 --json; }
@@ -137,16 +102,6 @@ pins_gone() { [ ! -e "$PINS" ]; }
 stderr_has() { grep -q -- "$1" <<<"$ERR"; }
 ge() { [ "$1" != "?" ] && [ "$1" -ge "$2" ]; }
 gt() { [ "$1" != "?" ] && [ "$1" -gt "$2" ]; }
-
-# wait_file PATH: wait (at most 5 s) for PATH to appear.
-wait_file() {
-	local _
-	for _ in $(seq 50); do
-		[ -e "$1" ] && return 0
-		sleep 0.1
-	done
-	return 1
-}
 
 # udp_run PORT COUNT EXPECT SECONDS: COUNT datagrams A -> B:PORT with a
 # receiver in B; sets GOT to "TOTAL DISTINCT" as the receiver saw them.
@@ -256,7 +211,7 @@ t4_policy() {
 	check_eq "policy errors drop exits 0" "$RC" 0
 	before=$(policy_json)
 	check_eq "policy reads back default pass, errors drop" \
-		"$(jget "d['default'] + ' ' + d['errors']" <<<"$before")" "pass drop"
+		"$(jget - "d['default'] + ' ' + d['errors']" <<<"$before")" "pass drop"
 	xfr policy b0 default bogus
 	check "policy default bogus fails" [ "$RC" -ne 0 ]
 	check "  ... naming the bad action" stderr_has "bogus"
@@ -434,18 +389,11 @@ t11_skb() {
 	check "no XDP program left" no_xdp_prog
 }
 
-# run_scenario NAME: see tests/scenario.sh
-# shellcheck source=tests/scenario.sh
-. "$ROOT/tests/scenario.sh"
-
 inner() {
 	mount -t bpf bpf /sys/fs/bpf
 	veth_up
-	local t rc
-	for t in t1_ip_attach t2_load t3_rules t4_policy t5_tx t6_bpftool \
-		 t7_rule_load t8_unload t9_foreign t10_gone t11_skb; do
-		run_scenario "$t"
-	done
+	run_scenarios t1_ip_attach t2_load t3_rules t4_policy t5_tx t6_bpftool \
+		t7_rule_load t8_unload t9_foreign t10_gone t11_skb
 }
 
 if [ "${1:-}" = "--inner" ]; then
@@ -456,75 +404,16 @@ fi
 ###########################################################################
 # outer half: set up, run the inner half in B, count, clean up
 
-skip() {	# tests/suite.sh reads the reason from $XF_SKIP_FILE
-	echo "skip: $*"
-	[ -n "${XF_SKIP_FILE:-}" ] && echo "$*" >"$XF_SKIP_FILE"
-	exit 77
-}
-
 [ "$(id -u)" -eq 0 ] || skip "needs root"
-for tool in ip bpftool python3 timeout; do
-	if ! command -v "$tool" >/dev/null; then
-		echo "integration: '$tool' is missing (see scripts/install-deps.sh)" >&2
-		echo "integration: 0 passed, 1 failed"
-		exit 1
-	fi
-done
-for f in "$XF" "$OBJ" "$DROP_OBJ"; do
-	if [ ! -e "$f" ]; then
-		echo "integration: $f is missing: run make first" >&2
-		echo "integration: 0 passed, 1 failed"
-		exit 1
-	fi
-done
+need_tools ip bpftool python3 timeout
+need_files "$XF" "$OBJ" "$DROP_OBJ"
 
 NSA=xft-a-$$
 NSB=xft-b-$$
-WORK=$(mktemp -d /tmp/xft-veth.XXXXXX)
-RESULTS=$WORK/results
-: >"$RESULTS"
-INNER_PID=
-
-cleanup() {
-	local ns pid
-	trap - EXIT INT TERM
-	if [ -n "$INNER_PID" ]; then
-		kill "$INNER_PID" 2>/dev/null || true
-	fi
-	for ns in "$NSA" "$NSB"; do
-		[ -e "/run/netns/$ns" ] || continue
-		for pid in $(ip netns pids "$ns" 2>/dev/null); do
-			kill "$pid" 2>/dev/null || true
-		done
-		ip netns del "$ns" 2>/dev/null || true
-	done
-	rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-ip netns add "$NSA" 2>/dev/null || skip "cannot create network namespaces"
-ip netns add "$NSB" 2>/dev/null || skip "cannot create network namespaces"
-if ! ip -n "$NSB" link add b0 type veth peer name a0 netns "$NSA" 2>/dev/null; then
-	skip "no veth support"
-fi
-ip -n "$NSB" link del b0
+work_new veth
+harness_traps
+ns_pair "$NSA" "$NSB"
 
 export NSA NSB WORK RESULTS XF OBJ DROP_OBJ NET
-START=$SECONDS
-rc=0
-timeout 100 ip netns exec "$NSB" bash "$SELF" --inner &
-INNER_PID=$!
-wait "$INNER_PID" || rc=$?
-INNER_PID=
-if [ "$rc" -ne 0 ]; then
-	echo "FAIL - the scenarios ran to the end (exit $rc; 124 means the time limit)"
-	echo fail >>"$RESULTS"
-fi
-
-passed=$(grep -c '^ok$' "$RESULTS" || true)
-failed=$(grep -c '^fail$' "$RESULTS" || true)
-echo "# $((SECONDS - START)) s"
-echo "integration: $passed passed, $failed failed"
-[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
+run_inner 100 "$NSB" bash "$SELF" --inner
+summary

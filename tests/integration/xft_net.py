@@ -22,6 +22,9 @@ import struct
 import sys
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import pkt  # noqa: E402
+
 GRACE = 0.3  # seconds to keep listening after EXPECT arrived, to catch extras
 
 
@@ -100,24 +103,13 @@ def sniff(iface, port, seconds, expect, ready):
     listen_loop(s, seconds, expect, ready, match)
 
 
-def checksum(data):
-    if len(data) % 2:
-        data += b"\0"
-    total = sum(struct.unpack("!%dH" % (len(data) // 2), data))
-    total = (total >> 16) + (total & 0xFFFF)
-    total += total >> 16
-    return ~total & 0xFFFF
-
-
 def ping(host, count, wait):
     s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
     ident = os.getpid() & 0xFFFF
     got = 0
     for seq in range(min(int(count), 100)):
         body = b"xft-ping" * 4
-        hdr = struct.pack("!BBHHH", 8, 0, 0, ident, seq)
-        pkt = struct.pack("!BBHHH", 8, 0, checksum(hdr + body), ident, seq) + body
-        s.sendto(pkt, (host, 0))
+        s.sendto(pkt.icmp_echo(ident, seq, body), (host, 0))
         end = time.monotonic() + float(wait)
         while True:
             left = end - time.monotonic()

@@ -51,11 +51,11 @@ XSKT=$ROOT/tests/xsk
 WORK=$(mktemp -d /tmp/xfk.XXXXXX)
 RESULTS=$WORK/results
 : >"$RESULTS"
-RUN_IFACE=eth0		# for lib.sh's run_bg, run_ready, run_stop, rj
+RUN_IFACE=eth0		# for harness.sh's run_bg, run_ready, run_stop, rj
 RUN_READY_S=20		# TCG is slow
 RUN_STOP_S=20
-# shellcheck source=tests/lib.sh
-. "$ROOT/tests/lib.sh"
+# shellcheck source=tests/lib/harness.sh
+. "$ROOT/tests/lib/harness.sh"
 cores_init	# every run of xdp-fwd below dumps core into $WORK/cores
 
 NSG=xfk-gen
@@ -69,10 +69,7 @@ KVER=$(uname -r)
 BG=()
 
 cleanup() {
-	local p
-	for p in "${BG[@]}"; do
-		kill -KILL "$p" 2>/dev/null
-	done
+	bg_kill
 	"$XF" unload eth0 >/dev/null 2>&1
 	"$XF" unload eth2 >/dev/null 2>&1
 	ip netns del "$NSG" 2>/dev/null

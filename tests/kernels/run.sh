@@ -63,11 +63,9 @@ die() {
 	exit 1
 }
 
-skip() {	# tests/suite.sh reads the reason from $XF_SKIP_FILE
-	echo "kernels: $*" >&2
-	[ -n "${XF_SKIP_FILE:-}" ] && echo "$*" >"$XF_SKIP_FILE"
-	exit 77
-}
+# shellcheck source=tests/lib/harness.sh
+. "$ROOT/tests/lib/harness.sh"
+SUITE=kernels
 for t in "$QEMU" busybox depmod apt-get dpkg-deb xz curl gpgv; do
 	command -v "$t" >/dev/null || skip "$t missing (scripts/install-deps.sh)"
 done

@@ -47,6 +47,10 @@ COMPLETION=$ROOT/scripts/xdp-fwd.bash-completion
 UNIT=$ROOT/scripts/xdp-fwd@.service
 PY=${PYTHON:-python3}
 export PYTHONDONTWRITEBYTECODE=1
+# shellcheck source=tests/lib/harness.sh
+. "$ROOT/tests/lib/harness.sh"
+SUITE=ops
+JGET_NULL=null JGET_ERR="?"	# what the checks below compare with
 
 ###########################################################################
 # inner half: runs inside the namespace (ip netns exec), writes to $OUT
@@ -138,12 +142,6 @@ fi
 ###########################################################################
 # outer half
 
-skip() {	# tests/suite.sh reads the reason from $XF_SKIP_FILE
-	echo "# $*: skipped"
-	[ -n "${XF_SKIP_FILE:-}" ] && echo "$*" >"$XF_SKIP_FILE"
-	exit 77
-}
-
 [ "$(id -u)" -eq 0 ] || skip "not root"
 for tool in ip "$PY" groff; do
 	command -v "$tool" >/dev/null || skip "$tool missing"
@@ -153,48 +151,12 @@ if [ ! -x "$XF" ]; then
 	exit 1
 fi
 
-WORK=$(mktemp -d /tmp/xft-ops.XXXXXX)
-RESULTS=$WORK/results
-: >"$RESULTS"
+work_new ops
 NS=xft-ops-$$
+harness_traps
 
-cleanup() {
-	ip netns del "$NS" 2>/dev/null
-	rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-# check NAME CMD [ARGS...]: "ok - NAME" when CMD succeeds; its output only
-# when it fails.
-check() {
-	local name=$1
-	shift
-	if "$@" >"$WORK/check.out" 2>&1; then
-		echo "ok - $name"
-		echo ok >>"$RESULTS"
-	else
-		echo "FAIL - $name"
-		sed 's/^/#   /' "$WORK/check.out" | head -n 30
-		echo fail >>"$RESULTS"
-	fi
-}
-
-# same NAME GOT WANT: string equality, both shown on failure
-same() {
-	if [ "$2" = "$3" ]; then
-		echo "ok - $1"
-		echo ok >>"$RESULTS"
-	else
-		echo "FAIL - $1"
-		echo "#   got:  $(tr '\n' ' ' <<<"$2")"
-		echo "#   want: $(tr '\n' ' ' <<<"$3")"
-		echo fail >>"$RESULTS"
-	fi
-}
-
-# tally OUTPUT: show OUTPUT (of a checker) and count its "ok - " and "FAIL - " lines
-tally() {
+# absorb OUTPUT: show OUTPUT (of a checker) and count its "ok - " and "FAIL - " lines
+absorb() {
 	local line
 	while IFS= read -r line; do
 		echo "$line"
@@ -212,8 +174,8 @@ json_check() {
 	local what=$1 out rc=0
 	shift
 	out=$("$PY" "$HERE/json_check.py" "$JSONDOC" "$@" 2>&1) || rc=$?
-	tally "$out"
-	same "json_check.py ($what) exits 0" "$rc" 0
+	absorb "$out"
+	check_eq "json_check.py ($what) exits 0" "$rc" 0
 }
 
 # long options in text on stdin, sorted, one per line
@@ -258,22 +220,22 @@ test_man() {
 		bash -c "groff -man -ww -z '$MAN' 2>&1 | (! grep .)"
 	for cmd in $cmds; do
 		grep -qE "^\.SS \"?$cmd\"?\$" "$MAN" ||
-			same "man page has a section for '$cmd'" "missing" "present"
-		same "'$cmd --help' lists exactly the options of its table" \
+			check_eq "man page has a section for '$cmd'" "missing" "present"
+		check_eq "'$cmd --help' lists exactly the options of its table" \
 			"$("$XF" "$cmd" --help 2>&1 | long_opts)" "$(table_opts "$cmd")"
 	done
-	same "'xdp-fwd --help' lists exactly the global options of the table" \
+	check_eq "'xdp-fwd --help' lists exactly the global options of the table" \
 		"$("$XF" --help | long_opts)" "$(table_opts)"
 	# each section's option entries (letter, name, argument) against the
 	# table, and the completion's lists (part c) likewise
 	out=$("$PY" "$HERE/opts_check.py" "$XF" "$MAN" "$COMPLETION" 2>&1) || rc=$?
-	tally "$out"
-	same "opts_check.py exits 0" "$rc" 0
+	absorb "$out"
+	check_eq "opts_check.py exits 0" "$rc" 0
 	# every command of the man page exists
 	local sections
 	sections=$(awk '/^\.SH COMMANDS/ { on = 1; next } /^\.SH / { on = 0 }
 		on && /^\.SS / { t = $0; sub(/^\.SS +/, "", t); gsub(/"/, "", t); print t }' "$MAN" | sort)
-	same "man COMMANDS has exactly the commands of 'xdp-fwd --help'" \
+	check_eq "man COMMANDS has exactly the commands of 'xdp-fwd --help'" \
 		"$sections" "$(sort <<<"$cmds")"
 	check "man page names the pin directory" grep -q 'sys/fs/bpf/xdp\\-fwd/IFACE' "$MAN"
 	check "man page has EXIT STATUS, FILES and EXAMPLES" bash -c \
@@ -333,7 +295,7 @@ test_install() {
 	local dest=$WORK/dest prefix=/usr rc=0 unit
 	${MAKE:-make} -C "$ROOT" --no-print-directory install DESTDIR="$dest" PREFIX=$prefix \
 		>"$WORK/install.log" 2>&1 || rc=$?
-	same "make install DESTDIR=... PREFIX=$prefix exits 0" "$rc" 0
+	check_eq "make install DESTDIR=... PREFIX=$prefix exits 0" "$rc" 0
 	check "  ... installs all $NFILES files and the .so's 2 links" installed_all "$dest$prefix"
 	check "  ... and nothing else" only_files "$dest" "$NFILES"
 	check "  ... the headers and examples are the tree's" same_as_tree "$dest$prefix"
@@ -365,7 +327,7 @@ test_install() {
 	rc=0
 	${MAKE:-make} -C "$ROOT" --no-print-directory uninstall DESTDIR="$dest" PREFIX=$prefix \
 		>>"$WORK/install.log" 2>&1 || rc=$?
-	same "make uninstall DESTDIR=... PREFIX=$prefix exits 0" "$rc" 0
+	check_eq "make uninstall DESTDIR=... PREFIX=$prefix exits 0" "$rc" 0
 	check "  ... removes every installed file and nothing else" only_files "$dest" 1
 	check "  ... and the .so's links" no_links "$dest"
 	check "  ... leaves a file it did not install" test -f "$dest$prefix/sbin/not-ours"
@@ -375,7 +337,7 @@ test_install() {
 	rc=0
 	${MAKE:-make} -C "$ROOT" --no-print-directory install PREFIX="$opt" \
 		>>"$WORK/install.log" 2>&1 || rc=$?
-	same "make install PREFIX=<dir> exits 0" "$rc" 0
+	check_eq "make install PREFIX=<dir> exits 0" "$rc" 0
 	check "  ... the unit's ExecStart uses <dir>/sbin/xdp-fwd" \
 		grep -q "^ExecStart=$opt/sbin/xdp-fwd load" "$opt/lib/systemd/system/xdp-fwd@.service"
 	if command -v systemd-analyze >/dev/null; then
@@ -441,7 +403,7 @@ test_completion() {
 		else
 			got=$(complete_words xdp-fwd "$cmd" lo -- | tr ' ' '\n' | grep . | grep -vx -- --help)
 		fi
-		same "completion offers exactly the options of the '$cmd' table" \
+		check_eq "completion offers exactly the options of the '$cmd' table" \
 			"$(sort -u <<<"$got")" "$(sort -u <<<"$want")"
 	done
 }
@@ -452,13 +414,13 @@ test_completion() {
 # a capture for parse: a UDP/IPv4 frame, an 802.1Q-tagged one, and one too
 # short for test_run (skipped, with a reason)
 write_pcap() {
-	"$PY" - "$1" <<-'EOF'
+	"$PY" - "$1" "$ROOT/tests/lib" <<-'EOF'
 	import struct, sys
+	sys.path.insert(0, sys.argv[2])
+	import pkt
 	def ipv4_udp(sport, dport, payload=b'x' * 18):
-	    udp = struct.pack('!HHHH', sport, dport, 8 + len(payload), 0) + payload
-	    ip = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 20 + len(udp), 1, 0, 64, 17, 0,
-	                     bytes([192, 0, 2, 1]), bytes([192, 0, 2, 2]))
-	    return ip + udp
+	    return pkt.ipv4('192.0.2.1', '192.0.2.2', 17, pkt.udp(sport, dport, payload),
+	                    ident=1, check=0)
 	eth = b'\x02\0\0\0\0\x02' + b'\x02\0\0\0\0\x01'
 	frames = [eth + b'\x08\x00' + ipv4_udp(1234, 9),
 	          eth + b'\x81\x00\x00\x64\x08\x00' + ipv4_udp(1234, 53),
@@ -477,12 +439,6 @@ netns_run() {	# netns_run SCENARIO OUTDIR: one ip netns exec of this script
 
 rc_of() { cat "$1.rc" 2>/dev/null || echo "?"; }
 
-jval() {	# jval FILE EXPR: EXPR over d = the JSON in FILE ("?" on any error)
-	"$PY" -c 'import json, sys
-d = json.load(open(sys.argv[1]))
-v = eval(sys.argv[2])
-print("null" if v is None else v)' "$1" "$2" 2>/dev/null || echo "?"
-}
 
 test_json() {
 	echo "# d: every --json output against doc/JSON.md (namespace $NS)"
@@ -490,13 +446,13 @@ test_json() {
 	mkdir -p "$o"
 	write_pcap "$o/capture.pcap"
 	netns_run json "$o"
-	same "scenario ran (load v0 exits 0)" "$(rc_of "$o/load")" 0
+	check_eq "scenario ran (load v0 exits 0)" "$(rc_of "$o/load")" 0
 	local n
 	for n in rule-add-1 rule-add-2 rule-add-3 policy gen status status-all rule-list stats \
 		 stats-interval prom parse unload; do
-		same "  $n exits 0" "$(rc_of "$o/$n")" 0
+		check_eq "  $n exits 0" "$(rc_of "$o/$n")" 0
 	done
-	same "  run exits 0" "$(rc_of "$o/run")" 0
+	check_eq "  run exits 0" "$(rc_of "$o/run")" 0
 	check "doc/JSON.md documents exactly the outputs tested here" bash -c \
 		"diff <('$PY' '$HERE/json_check.py' '$JSONDOC' --sections | sort) \
 		      <(printf '%s\n' status 'rule list' policy stats 'stats --interval' parse run gen features \
@@ -518,24 +474,24 @@ test_json() {
 		parse lines:3 "$o/parse.out" \
 		run lastline "$o/run.out" \
 		gen value "$o/gen.out"
-	same "rule list holds the 3 rules" "$(jval "$o/rule-list.out" 'len(d)')" 3
-	same "stats --interval printed exactly 2 lines" "$(grep -c . "$o/stats-interval.out")" 2
-	same "parse printed one line per packet" "$(grep -c . "$o/parse.out")" 3
-	same "  ... the short frame is skipped with a reason" \
-		"$(sed -n 3p "$o/parse.out" >"$WORK/p3" && jval "$WORK/p3" 'd["verdict"] + " " + str(bool(d["reason"]))')" \
+	check_eq "rule list holds the 3 rules" "$(jget "$o/rule-list.out" 'len(d)')" 3
+	check_eq "stats --interval printed exactly 2 lines" "$(grep -c . "$o/stats-interval.out")" 2
+	check_eq "parse printed one line per packet" "$(grep -c . "$o/parse.out")" 3
+	check_eq "  ... the short frame is skipped with a reason" \
+		"$(sed -n 3p "$o/parse.out" >"$WORK/p3" && jget "$WORK/p3" 'd["verdict"] + " " + str(bool(d["reason"]))')" \
 		"skipped True"
-	same "  ... the tagged frame has vlan [100]" \
-		"$(sed -n 2p "$o/parse.out" >"$WORK/p2" && jval "$WORK/p2" 'd["vlan"]')" "[100]"
-	same "gen sent 200 frames" "$(jval "$o/gen.out" 'd["sent"]')" 200
+	check_eq "  ... the tagged frame has vlan [100]" \
+		"$(sed -n 2p "$o/parse.out" >"$WORK/p2" && jget "$WORK/p2" 'd["vlan"]')" "[100]"
+	check_eq "gen sent 200 frames" "$(jget "$o/gen.out" 'd["sent"]')" 200
 	tail -n 1 "$o/run.out" >"$WORK/run.json"
-	same "run received the 100 frames steered by the xsk rule" \
-		"$(jval "$WORK/run.json" 'd["rx_packets"]')" 100
-	same "rule 1 (udp dport 9) counted the 200 generated frames" \
-		"$(jval "$o/rule-list.out" '[r["packets"] for r in d if r["id"] == 1][0]')" 200
-	same "status says attached" "$(jval "$o/status.out" 'd["state"]')" attached
-	same "'-j rule list' exits 0" "$(rc_of "$o/rule-list-j")" 0
+	check_eq "run received the 100 frames steered by the xsk rule" \
+		"$(jget "$WORK/run.json" 'd["rx_packets"]')" 100
+	check_eq "rule 1 (udp dport 9) counted the 200 generated frames" \
+		"$(jget "$o/rule-list.out" '[r["packets"] for r in d if r["id"] == 1][0]')" 200
+	check_eq "status says attached" "$(jget "$o/status.out" 'd["state"]')" attached
+	check_eq "'-j rule list' exits 0" "$(rc_of "$o/rule-list-j")" 0
 	check "  ... and prints what 'rule list --json' does" cmp "$o/rule-list-j.out" "$o/rule-list.out"
-	same "'-j load' (no JSON output) is a usage error (2)" "$(rc_of "$o/load-j")" 2
+	check_eq "'-j load' (no JSON output) is a usage error (2)" "$(rc_of "$o/load-j")" 2
 	check "  ... naming the command" grep -q "'load' has no JSON output" "$o/load-j.err"
 	check "  ... and loads nothing" grep -q "not loaded on v1" "$o/load-j-after.err"
 	if grep -q . "$o/inner.log"; then
@@ -549,35 +505,35 @@ test_features() {
 	local o=$WORK/feat
 	mkdir -p "$o"
 	netns_run features "$o"
-	same "features v0 (veth) --json exits 0" "$(rc_of "$o/feat-v0")" 0
-	same "features v0 (veth) exits 0" "$(rc_of "$o/feat-v0-text")" 0
-	same "features lo --json exits 0" "$(rc_of "$o/feat-lo")" 0
-	same "features lo exits 0" "$(rc_of "$o/feat-lo-text")" 0
+	check_eq "features v0 (veth) --json exits 0" "$(rc_of "$o/feat-v0")" 0
+	check_eq "features v0 (veth) exits 0" "$(rc_of "$o/feat-v0-text")" 0
+	check_eq "features lo --json exits 0" "$(rc_of "$o/feat-lo")" 0
+	check_eq "features lo exits 0" "$(rc_of "$o/feat-lo-text")" 0
 	json_check features \
 		features value "$o/feat-v0.out" \
 		features value "$o/feat-lo.out" \
 		features value "$o/feat-v0-peer.out"
 	local f=$o/feat-v0.out
-	echo "# veth v0: xdp_features=$(jval "$f" 'd["xdp_features"]') $(jval "$f" 'd["features"]')"
-	echo "# lo: xdp_features=$(jval "$o/feat-lo.out" 'd["xdp_features"]')"
-	same "veth: the kernel reports native XDP and XDP_REDIRECT" \
-		"$(jval "$f" 'd["features"]["basic"] and d["features"]["redirect"]')" True
-	same "veth: not a redirect target while its peer has no XDP program" \
-		"$(jval "$f" 'd["features"]["ndo_xmit"]')" False
-	same "veth: a redirect target once its peer has one" \
-		"$(jval "$o/feat-v0-peer.out" 'd["features"]["ndo_xmit"]')" True
-	same "veth: ifname, mtu 1500, 1 RX queue, channels reported" \
-		"$(jval "$f" 'd["ifname"], d["mtu"], d["rx_queues"], d["channels"] is not None')" \
+	echo "# veth v0: xdp_features=$(jget "$f" 'd["xdp_features"]') $(jget "$f" 'd["features"]')"
+	echo "# lo: xdp_features=$(jget "$o/feat-lo.out" 'd["xdp_features"]')"
+	check_eq "veth: the kernel reports native XDP and XDP_REDIRECT" \
+		"$(jget "$f" 'd["features"]["basic"] and d["features"]["redirect"]')" True
+	check_eq "veth: not a redirect target while its peer has no XDP program" \
+		"$(jget "$f" 'd["features"]["ndo_xmit"]')" False
+	check_eq "veth: a redirect target once its peer has one" \
+		"$(jget "$o/feat-v0-peer.out" 'd["features"]["ndo_xmit"]')" True
+	check_eq "veth: ifname, mtu 1500, 1 RX queue, channels reported" \
+		"$(jget "$f" 'd["ifname"], d["mtu"], d["rx_queues"], d["channels"] is not None')" \
 		"('v0', 1500, 1, True)"
-	same "lo: no channels (ethtool), features reported" \
-		"$(jval "$o/feat-lo.out" 'd["channels"] is None and d["features"] is not None')" True
+	check_eq "lo: no channels (ethtool), features reported" \
+		"$(jget "$o/feat-lo.out" 'd["channels"] is None and d["features"] is not None')" True
 	check "text output says what native XDP means for load" \
 		grep -q "native XDP: yes — 'load' attaches in driver mode" "$o/feat-v0-text.out"
 	check "text output says run uses copy mode on veth" \
 		grep -q "zero-copy AF_XDP: no — 'run' will use copy mode" "$o/feat-v0-text.out"
 	check "features on a missing interface fails" test "$(rc_of "$o/feat-missing")" -ne 0
 	check "  ... naming it" grep -q xft-nosuch0 "$o/feat-missing.err"
-	same "features without an interface is a usage error (2)" "$(rc_of "$o/feat-noarg")" 2
+	check_eq "features without an interface is a usage error (2)" "$(rc_of "$o/feat-noarg")" 2
 }
 
 test_prometheus() {
@@ -600,12 +556,12 @@ test_prometheus() {
 	check "xdp_fwd_rule_packets_total and bytes for each of the 3 rules" bash -c \
 		"[ \$(grep -c '^xdp_fwd_rule_packets_total iface=v0,rule=[123] ' '$p') -eq 3 ] &&
 		 [ \$(grep -c '^xdp_fwd_rule_bytes_total iface=v0,rule=[123] ' '$p') -eq 3 ]"
-	same "rule 1's packets are the 200 generated frames" \
+	check_eq "rule 1's packets are the 200 generated frames" \
 		"$(awk '/^xdp_fwd_rule_packets_total iface=v0,rule=1 / { print $3 }' "$p")" 200
 	check "every family is a counter named *_total" bash -c \
 		"grep '^# TYPE' '$o/prom.out' | awk '\$4 != \"counter\" || \$3 !~ /_total\$/ { exit 1 }'"
 	local pass_json pass_prom
-	pass_json=$(jval "$o/stats.out" 'd["actions"]["pass"]["packets"]')
+	pass_json=$(jget "$o/stats.out" 'd["actions"]["pass"]["packets"]')
 	pass_prom=$(awk '/^xdp_fwd_packets_total action=pass,/ { print $3 }' "$p")
 	check "pass packets agree with stats --json ($pass_json <= $pass_prom)" \
 		test "${pass_json/\?/x}" -le "${pass_prom:-0}"
@@ -615,16 +571,14 @@ test_prometheus() {
 	check "  ... and valid exposition format" \
 		bash -c "'$PY' '$HERE/prom_check.py' '$o/prom-live.out' >/dev/null"
 	check "without a consumer: no xsk counters" bash -c "! grep -q xdp_fwd_xsk_ '$o/prom.out'"
-	same "--prometheus with --json is a usage error (2)" "$(rc_of "$o/prom-json")" 2
+	check_eq "--prometheus with --json is a usage error (2)" "$(rc_of "$o/prom-json")" 2
 	check "  ... saying so" grep -q -- "--prometheus excludes --json" "$o/prom-json.err"
-	same "--prometheus with --interval is a usage error (2)" "$(rc_of "$o/prom-interval")" 2
+	check_eq "--prometheus with --interval is a usage error (2)" "$(rc_of "$o/prom-interval")" 2
 	check "  ... saying so" grep -q -- "--prometheus excludes --interval" "$o/prom-interval.err"
 }
 
-ip netns add "$NS" 2>/dev/null || skip "cannot create network namespace $NS"
-ip netns exec "$NS" ip link add xft-probe type veth peer name xft-probe1 2>/dev/null ||
-	skip "no veth"
-ip netns exec "$NS" ip link del xft-probe
+ns_add "$NS" || skip "cannot create network namespace $NS"
+veth_ok "$NS" "$NS" || skip "no veth"
 
 test_man
 test_install
@@ -634,9 +588,6 @@ test_features
 test_prometheus
 
 ip netns del "$NS" 2>/dev/null
-same "namespace $NS is gone" "$(ip netns list | grep -cw "$NS")" 0
+check_eq "namespace $NS is gone" "$(ip netns list | grep -cw "$NS")" 0
 
-passed=$(grep -cx ok "$RESULTS")
-failed=$(grep -cx fail "$RESULTS")
-echo "ops: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+summary

@@ -32,6 +32,9 @@ import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import pkt  # noqa: E402
+
 PROTOS = {"icmp": 1, "tcp": 6, "udp": 17, "icmpv6": 58, "sctp": 132}
 
 
@@ -53,10 +56,9 @@ def pcap_header(linktype, snaplen=65535):
 
 
 def ipv4_udp(src, dst, sport, dport, payload):
-    udp = struct.pack("!HHHH", sport, dport, 8 + len(payload), 0) + payload
-    hdr = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), 1, 0x4000, 64, 17, 0,
-                      socket.inet_aton(src), socket.inet_aton(dst))
-    return hdr + udp
+    """A raw IPv4/UDP packet, both checksums 0."""
+    return pkt.ipv4(src, dst, pkt.IPPROTO_UDP, pkt.udp(sport, dport, payload), ident=1,
+                    frag=0x4000, check=0)
 
 
 def rawip_pcap(out):

@@ -56,30 +56,12 @@ TORN_ROUNDS=20		# rounds each torn-rule writer does, however fast it is
 NOBODY=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
 
 ###########################################################################
-# result helpers
+# result helpers: tests/lib/harness.sh, and known
 
-pass_() { echo "ok - $1"; echo ok >>"$RESULTS"; }
-fail_() {
-	echo "FAIL - $1"
-	shift
-	local line
-	for line in "$@"; do
-		[ -z "$line" ] || while IFS= read -r l; do echo "#   $l"; done <<<"$line"
-	done
-	echo fail >>"$RESULTS"
-}
-
-# check NAME CMD [ARGS...]: CMD succeeds
-check() {
-	local name=$1
-	shift
-	if "$@"; then pass_ "$name"; else fail_ "$name" "failed: $*"; fi
-}
-
-# check_eq NAME GOT WANT [DETAIL]
-check_eq() {
-	if [ "$2" = "$3" ]; then pass_ "$1"; else fail_ "$1" "got '$2', want '$3'" "${4:-}"; fi
-}
+# shellcheck source=tests/lib/harness.sh
+. "$ROOT/tests/lib/harness.sh"
+SUITE=robust
+JGET_NULL=null JGET_ERR="?"	# what the checks below compare with
 
 # known NAME BUG CMD...: a check for a bug this suite found (and that was
 # fixed); BUG says what it was, shown when it comes back.
@@ -105,17 +87,11 @@ xfr() {
 	ERR=$(head -c 4000 "$WORK/stderr")
 }
 
-jget() {	# jget EXPR < JSON: EXPR over d, "?" on any error
-	python3 -c 'import json, sys
-d = json.loads(sys.stdin.read())
-v = eval(sys.argv[1])
-print("null" if v is None else v)' "$1" 2>/dev/null || echo "?"
-}
 xjson() {	# xjson EXPR ARGS: EXPR over the JSON `xdp-fwd ARGS` prints
 	local expr=$1 out
 	shift
 	out=$(timeout 30 "$XF" "$@" 2>/dev/null) || out=null
-	jget "$expr" <<<"$out"
+	jget - "$expr" <<<"$out"
 }
 status_field() { xjson "d['$1']" status "${2:-b0}" --json; }
 rule_count() { xjson "len(d)" rule list b0 --json; }
@@ -155,7 +131,6 @@ stderr_has() { grep -qF -- "$1" <<<"$ERR"; }
 stderr_matches() { grep -qE -- "$1" <<<"$ERR"; }
 rc_in() { [[ " $2 " == *" $1 "* ]]; }
 failed_with_message() { [ "$RC" -ge 1 ] && [ "$RC" -lt 124 ] && [ -n "$ERR" ]; }
-fcmp() { awk "BEGIN { exit !($1) }"; }
 
 # Everything a command could have changed on b0, read back.
 snapshot() {
@@ -229,7 +204,7 @@ mac_b() { cat /sys/class/net/b0/address; }	# b0 is re-created by some scenarios
 # --count and --duration and by timeout; prints frames sent.
 gen() {
 	ina timeout 60 "$XF" gen a0 --dst-mac "$(mac_b)" --quiet --json "$@" 2>"$WORK/gen.err" |
-		jget "d['sent']"
+		jget - "d['sent']"
 }
 
 ###########################################################################
@@ -713,7 +688,7 @@ r2_concurrent_writers() {
 	note_time=$((SECONDS - t0))
 	kill -INT "$gpid" 2>/dev/null || true
 	wait "$gpid" || true
-	sent=$(jget "d['sent']" <"$WORK/gen.json")
+	sent=$(jget - "d['sent']" <"$WORK/gen.json")
 	c1=$(counters_settled)
 	echo "# workers took ${note_time} s; gen sent $sent frames meanwhile"
 	check_eq "worker a ran to its end" "$rca" 0
@@ -759,10 +734,10 @@ r2_concurrent_writers() {
 	check_eq "shape set consistent with the table ($out)" "$rc" 0
 	check_eq "  ... 4 shapes in use" "$(status_field shapes)" 4
 	check_eq "bpftool sees as many rules as rule list" \
-		"$(bpftool map dump pinned "$PINS/rules" -j | jget 'len(d)')" 254
+		"$(bpftool map dump pinned "$PINS/rules" -j | jget - 'len(d)')" 254
 	local hits drop pass
-	hits=$(jget "[r['packets'] for r in d if r['id'] == $perm][0]" <"$WORK/rules.json")
-	drop=$(jget "d['actions'][1] - $(jget "d['actions'][1]" <<<"$c0")" <<<"$c1")
+	hits=$(jget - "[r['packets'] for r in d if r['id'] == $perm][0]" <"$WORK/rules.json")
+	drop=$(jget - "d['actions'][1] - $(jget - "d['actions'][1]" <<<"$c0")" <<<"$c1")
 	pass=$(python3 -c 'import json,sys; a=json.loads(sys.argv[1]); b=json.loads(sys.argv[2]); print(sum(b["actions"])-b["actions"][1]-(sum(a["actions"])-a["actions"][1]))' "$c0" "$c1" 2>/dev/null || echo "?")
 	# how many frames a loaded machine gets through is not asserted
 	check "traffic flowed during the churn (sent $sent, $hits hit the permanent rule)" \
@@ -890,14 +865,6 @@ r2_torn() {
 	check_eq "the table is empty again" "$(rule_count) $(status_field shapes)" "0 0"
 }
 
-wait_file() {
-	local _
-	for _ in $(seq 50); do
-		[ -e "$1" ] && return 0
-		sleep 0.1
-	done
-	return 1
-}
 
 ###########################################################################
 # r3: faults
@@ -1100,7 +1067,7 @@ r4_untrusted_pins() {
 	check_eq "modes restored, nothing changed" "$(snapshot)" "$BASE"
 
 	# a map of the wrong type, key or value size, or a program, under a map's name
-	id=$(bpftool map show pinned "$PINS/config" -j | jget "d['id']")
+	id=$(bpftool map show pinned "$PINS/config" -j | jget - "d['id']")
 	bpftool map pin id "$id" /sys/fs/bpf/xft-rb-config
 	rm "$PINS/config"
 	bpftool map create "$PINS/config" type hash key 4 value 16 entries 1 name config
@@ -1109,7 +1076,7 @@ r4_untrusted_pins() {
 	bpftool map create "$PINS/config" type array key 4 value 8 entries 1 name config
 	refused "config with 8-byte values" "$PINS/config"
 	rm "$PINS/config"
-	pid=$(bpftool prog show pinned "$PINS/prog" -j | jget "d['id']")
+	pid=$(bpftool prog show pinned "$PINS/prog" -j | jget - "d['id']")
 	bpftool prog pin id "$pid" "$PINS/config"
 	refused "config a program" "$PINS/config"
 	rm "$PINS/config"
@@ -1118,7 +1085,7 @@ r4_untrusted_pins() {
 	rm "$PINS/config"
 	bpftool map pin id "$id" "$PINS/config"
 	rm /sys/fs/bpf/xft-rb-config
-	id=$(bpftool map show pinned "$PINS/rules" -j | jget "d['id']")
+	id=$(bpftool map show pinned "$PINS/rules" -j | jget - "d['id']")
 	bpftool map pin id "$id" /sys/fs/bpf/xft-rb-rules
 	rm "$PINS/rules"
 	bpftool map create "$PINS/rules" type hash key 8 value 16 entries 16 name rules
@@ -1141,10 +1108,6 @@ r4_untrusted_pins() {
 
 ###########################################################################
 
-# run_scenario NAME: see tests/scenario.sh
-# shellcheck source=tests/scenario.sh
-. "$ROOT/tests/scenario.sh"
-
 inner() {
 	mount -t bpf bpf /sys/fs/bpf
 	veth_up
@@ -1152,11 +1115,9 @@ inner() {
 	sysctl -qw net.ipv6.conf.c0.disable_ipv6=1 net.ipv6.conf.c1.disable_ipv6=1
 	ip link set dev c0 up
 	ip link set dev c1 up
-	local t rc
-	for t in ${XFT_ROBUST_ONLY:-r1_bad_input r2_concurrent_writers r2_torn r3_foreign r3_gone \
-		 r3_gone_under_run r3_full r4_modes r4_untrusted_pins}; do
-		run_scenario "$t"
-	done
+	# shellcheck disable=SC2086 # a list of names
+	run_scenarios ${XFT_ROBUST_ONLY:-r1_bad_input r2_concurrent_writers r2_torn r3_foreign \
+		r3_gone r3_gone_under_run r3_full r4_modes r4_untrusted_pins}
 }
 
 if [ "${1:-}" = "--inner" ]; then
@@ -1167,77 +1128,18 @@ fi
 ###########################################################################
 # outer half: set up, run the inner half in B, count, clean up
 
-skip() {	# tests/suite.sh reads the reason from $XF_SKIP_FILE
-	echo "skip: $*"
-	[ -n "${XF_SKIP_FILE:-}" ] && echo "$*" >"$XF_SKIP_FILE"
-	exit 77
-}
-
 [ "$(id -u)" -eq 0 ] || skip "needs root"
-for tool in ip bpftool python3 timeout setpriv unshare awk; do
-	if ! command -v "$tool" >/dev/null; then
-		echo "robust: '$tool' is missing (see scripts/install-deps.sh)" >&2
-		echo "robust: 0 passed, 1 failed"
-		exit 1
-	fi
-done
-for f in "$XF" "$DROP_OBJ" "$PCAP"; do
-	if [ ! -e "$f" ]; then
-		echo "robust: $f is missing: run make first" >&2
-		echo "robust: 0 passed, 1 failed"
-		exit 1
-	fi
-done
+need_tools ip bpftool python3 timeout setpriv unshare awk
+need_files "$XF" "$DROP_OBJ" "$PCAP"
 id nobody >/dev/null 2>&1 || skip "no user 'nobody'"
 
 NSA=xft-rb-a-$$
 NSB=xft-rb-b-$$
-WORK=$(mktemp -d /tmp/xft-rb.XXXXXX)
+work_new rb
 chmod 0755 "$WORK"	# nobody reads the rule files it is given
-RESULTS=$WORK/results
-: >"$RESULTS"
-INNER_PID=
-
-cleanup() {
-	local ns pid
-	trap - EXIT INT TERM
-	if [ -n "$INNER_PID" ]; then
-		kill "$INNER_PID" 2>/dev/null || true
-	fi
-	for ns in "$NSA" "$NSB"; do
-		[ -e "/run/netns/$ns" ] || continue
-		for pid in $(ip netns pids "$ns" 2>/dev/null); do
-			kill -9 "$pid" 2>/dev/null || true
-		done
-		ip netns del "$ns" 2>/dev/null || true
-	done
-	rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-ip netns add "$NSA" 2>/dev/null || skip "cannot create network namespaces"
-ip netns add "$NSB" 2>/dev/null || skip "cannot create network namespaces"
-if ! ip -n "$NSB" link add b0 type veth peer name a0 netns "$NSA" 2>/dev/null; then
-	skip "no veth support"
-fi
-ip -n "$NSB" link del b0
+harness_traps
+ns_pair "$NSA" "$NSB"
 
 export NSA NSB WORK RESULTS XF DROP_OBJ TOOLS PCAP
-START=$SECONDS
-rc=0
-timeout 170 ip netns exec "$NSB" bash "$SELF" --inner &
-INNER_PID=$!
-wait "$INNER_PID" || rc=$?
-INNER_PID=
-if [ "$rc" -ne 0 ]; then
-	echo "FAIL - the scenarios ran to the end (exit $rc; 124 means the time limit)"
-	echo fail >>"$RESULTS"
-fi
-
-passed=$(grep -c '^ok$' "$RESULTS" || true)
-failed=$(grep -c '^fail$' "$RESULTS" || true)
-echo "# $((SECONDS - START)) s"
-echo "robust: $passed passed, $failed failed"
-[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
+run_inner 170 "$NSB" bash "$SELF" --inner
+summary

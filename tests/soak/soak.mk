@@ -8,7 +8,7 @@
 # (rule add/del, stats, status), so a sanitizer report from any of them
 # fails it.  Both passes run even when the first fails; either failing
 # fails the target (tests/soak/passes.sh).  Needs root; exit status 77
-# (not root, a tool missing, no namespaces) is a skip, which tests/suite.sh
+# (not root, a tool missing, no namespaces) is a skip, which tests/lib/suite.sh
 # counts in make check.  See doc/SOAK.md.
 
 SOAK_SECONDS ?= 300

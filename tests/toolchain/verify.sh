@@ -12,8 +12,12 @@
 set -euo pipefail
 
 a=$1 b=$2 pcaps=$3
-tmp=$(mktemp -d /tmp/xft-toolchain.XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
+# shellcheck source=tests/lib/harness.sh
+. "$(dirname "$0")/../lib/harness.sh"
+SUITE=toolchain
+work_new toolchain	# removed by the harness's trap on every way out
+harness_traps
+tmp=$WORK
 
 # --- 1. the verifier takes every program of every object -------------------
 load_all() {	# BUILD -> "prog=insns ..." on stdout

@@ -30,6 +30,7 @@
 #include <arpa/inet.h>
 
 #include "xf_parse.h"
+#include "xf_pkt.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -135,96 +136,54 @@ struct op {
 #define MAX_OPS 24
 #define FB_MAX	2048
 
+/* A recipe's frame and the shared builder's cursor over it (lib/xf_pkt.c). */
 struct fb {
 	uint8_t b[FB_MAX];
-	size_t len;
-	int l3;			/* 4, 6 or 0 */
-	size_t l3_off;
-	bool has_l4;
-	size_t l4_off;		/* first TCP/UDP/SCTP/ICMP header */
-	bool has_udp;
-	size_t udp_off;
-	bool padded;
-	size_t pkt_end;		/* end of the IP packet when padded */
+	struct xf_pkt_buf c;	/* c.len, c.l3, c.l4 (0: none), c.end (0: not padded) */
 	size_t hdr_end;		/* end of the last header built */
 };
 
-static void wr16(uint8_t *p, unsigned v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
 static void wr32(uint8_t *p, uint32_t v)
 {
-	wr16(p, v >> 16);
-	wr16(p + 2, v & 0xffff);
+	xf_pkt_put32(p, v);
 }
 
 static uint8_t *fb_put(struct fb *f, size_t n)
 {
-	uint8_t *p;
+	uint8_t *p = xf_pkt_put(&f->c, NULL, n);
 
-	assert_true(f->len + n <= FB_MAX);
-	p = f->b + f->len;
-	memset(p, 0, n);
-	f->len += n;
+	assert_non_null(p);
 	return p;
-}
-
-static void fb_l4(struct fb *f)
-{
-	if (!f->has_l4) {
-		f->has_l4 = true;
-		f->l4_off = f->len;
-	}
-}
-
-static void fb_ports(uint8_t *p)
-{
-	memcpy(p, SPORT_BE, 2);
-	memcpy(p + 2, DPORT_BE, 2);
 }
 
 static void fb_op(struct fb *f, const struct op *o)
 {
+	struct xf_pkt_ip ip = { .proto = (uint8_t)o->a, .id = 0x1234, .ihl = (uint8_t)o->b };
 	uint8_t *p;
 	size_t n;
 	int i;
 
 	switch (o->kind) {
 	case OP_ETH:
-		p = fb_put(f, 14);
-		memcpy(p, "\x02\x00\x00\x00\x00\x01\x02\x00\x00\x00\x00\x02", 12);
-		wr16(p + 12, o->a);
+		assert_non_null(xf_pkt_eth(&f->c, (const uint8_t *)"\x02\x00\x00\x00\x00\x01",
+					   (const uint8_t *)"\x02\x00\x00\x00\x00\x02",
+					   (uint16_t)o->a));
 		break;
 	case OP_VLAN:
-		p = fb_put(f, 4);
-		wr16(p, o->a);
-		wr16(p + 2, o->b);
+		assert_non_null(xf_pkt_vlan(&f->c, (uint16_t)o->a, (uint16_t)o->b));
 		break;
 	case OP_IPV4:
 		assert_in_range(o->b, 5, 15);
-		f->l3 = 4;
-		f->l3_off = f->len;
-		p = fb_put(f, o->b * 4);
-		p[0] = 0x40 | o->b;
-		wr16(p + 4, 0x1234);	/* id */
-		p[8] = 64;		/* ttl */
-		p[9] = o->a;
-		memcpy(p + 12, V4_SRC, 4);
-		memcpy(p + 16, V4_DST, 4);
-		memset(p + 20, 0x01, o->b * 4 - 20);	/* NOP options */
+		ip.src = V4_SRC;
+		ip.dst = V4_DST;
+		assert_non_null(xf_pkt_ipv4(&f->c, &ip));
 		break;
 	case OP_IPV6:
-		f->l3 = 6;
-		f->l3_off = f->len;
-		p = fb_put(f, 40);
-		wr32(p, 0x6ab12345);	/* version 6, tclass 0xab, flow */
-		p[6] = o->a;
-		p[7] = 64;
-		memcpy(p + 8, V6_SRC, 16);
-		memcpy(p + 24, V6_DST, 16);
+		ip.src = V6_SRC;
+		ip.dst = V6_DST;
+		ip.ihl = 0;
+		ip.flow = 0xab12345;	/* traffic class 0xab, a flow label */
+		assert_non_null(xf_pkt_ipv6(&f->c, &ip));
 		break;
 	case OP_EXT:
 		n = o->a == P_AH ? (o->c + 2) * 4 : (o->c + 1) * 8;
@@ -244,34 +203,27 @@ static void fb_op(struct fb *f, const struct op *o)
 	case OP_FRAG6:
 		p = fb_put(f, 8);
 		p[0] = o->a;
-		wr16(p + 2, (o->b << 3) | (o->c & 1));
+		xf_pkt_put16(p + 2, (o->b << 3) | (o->c & 1));
 		wr32(p + 4, 0xdeadbeef);
 		break;
 	case OP_TCP:
-		fb_l4(f);
-		n = o->a >= 5 ? o->a * 4 : 20;
-		p = fb_put(f, n);
-		fb_ports(p);
+		p = xf_pkt_tcp(&f->c, SPORT, DPORT, 0x02 /* SYN */, (uint8_t)o->a);
+		assert_non_null(p);
 		wr32(p + 4, 1000);	/* seq */
-		p[12] = o->a << 4;
-		p[13] = 0x02;		/* SYN */
-		wr16(p + 14, 0xffff);
-		memset(p + 20, 0x01, n - 20);	/* NOP options */
+		p[12] = o->a << 4;	/* as given, below 5 too */
 		break;
 	case OP_UDP:
-		fb_l4(f);
-		f->has_udp = true;
-		f->udp_off = f->len;
-		fb_ports(fb_put(f, 8));
+		assert_non_null(xf_pkt_udp(&f->c, SPORT, DPORT));
 		break;
 	case OP_SCTP:
-		fb_l4(f);
-		p = fb_put(f, 12);
-		fb_ports(p);
-		wr32(p + 4, 0xcafef00d);	/* verification tag */
+		assert_non_null(xf_pkt_sctp(&f->c, SPORT, DPORT, 0xcafef00d));
 		break;
 	case OP_ICMP:
-		fb_l4(f);
+		/* 4 bytes only (type, code, checksum): where the parser stops */
+		if (!f->c.l4) {
+			f->c.l4 = f->c.len;
+			f->c.l4_proto = f->c.family == 6 ? P_ICMP6 : P_ICMP;
+		}
 		p = fb_put(f, 4);
 		p[0] = o->a;
 		p[1] = o->b;
@@ -282,36 +234,33 @@ static void fb_op(struct fb *f, const struct op *o)
 			p[i] = (uint8_t)(0x5a ^ i);
 		return;
 	case OP_TRIM:
-		assert_true((size_t)o->a <= f->len);
-		f->len -= o->a;
-		if (f->hdr_end > f->len)
-			f->hdr_end = f->len;
+		assert_true((size_t)o->a <= f->c.len);
+		f->c.len -= o->a;
+		if (f->hdr_end > f->c.len)
+			f->hdr_end = f->c.len;
 		return;
 	case OP_PAD:
-		if (!f->padded) {
-			f->padded = true;
-			f->pkt_end = f->len;
-		}
+		xf_pkt_pad_start(&f->c);
 		fb_put(f, o->a);
 		return;
 	default:
 		return;
 	}
-	f->hdr_end = f->len;
+	f->hdr_end = f->c.len;
 }
 
 static void fb_set(struct fb *f, const struct op *o)
 {
-	size_t base = o->a == AT_L3 ? f->l3_off : o->a == AT_L4 ? f->l4_off : 0;
+	size_t base = o->a == AT_L3 ? f->c.l3 : o->a == AT_L4 ? f->c.l4 : 0;
 	size_t at = base + o->b;
 
-	assert_true(o->a != AT_L4 || f->has_l4);
+	assert_true(o->a != AT_L4 || f->c.l4);
 	if (o->kind == OP_SET8) {
-		assert_true(at + 1 <= f->len);
+		assert_true(at + 1 <= f->c.len);
 		f->b[at] = (uint8_t)o->c;
 	} else {
-		assert_true(at + 2 <= f->len);
-		wr16(f->b + at, o->c);
+		assert_true(at + 2 <= f->c.len);
+		xf_pkt_put16(f->b + at, (uint16_t)o->c);
 	}
 }
 
@@ -319,22 +268,13 @@ static void fb_set(struct fb *f, const struct op *o)
 static void fb_build(struct fb *f, const struct op *ops)
 {
 	const struct op *o;
-	size_t end;
 
 	memset(f, 0, sizeof(*f));
+	xf_pkt_init(&f->c, f->b, sizeof(f->b));
 	for (o = ops; o->kind != OP_END; o++)
 		if (o->kind != OP_SET8 && o->kind != OP_SET16)
 			fb_op(f, o);
-
-	end = f->padded ? f->pkt_end : f->len;
-	if (f->l3 == 4 && f->l3_off + 4 <= f->len)
-		wr16(f->b + f->l3_off + 2, end - f->l3_off);
-	if (f->l3 == 6 && f->l3_off + 6 <= f->len)
-		wr16(f->b + f->l3_off + 4,
-		     end >= f->l3_off + 40 ? end - f->l3_off - 40 : 0);
-	if (f->has_udp && f->udp_off + 6 <= f->len)
-		wr16(f->b + f->udp_off + 4, end - f->udp_off);
-
+	assert_int_equal(xf_pkt_finish(&f->c, 0), 0);
 	for (o = ops; o->kind != OP_END; o++)
 		if (o->kind == OP_SET8 || o->kind == OP_SET16)
 			fb_set(f, o);
@@ -969,9 +909,9 @@ static void run_case(void **state)
 	int ret, bad = 0;
 
 	fb_build(&f, c->ops);
-	assert_true(c->linear_cut <= f.len);
-	n = f.len - c->linear_cut;
-	ret = parse_exact(&p, f.b, n, f.len);
+	assert_true(c->linear_cut <= f.c.len);
+	n = f.c.len - c->linear_cut;
+	ret = parse_exact(&p, f.b, n, f.c.len);
 	if (ret != c->err) {
 		print_error("    error: got %s (%d), expected %s (%d)\n",
 			    perr_name(ret), ret, perr_name(c->err), c->err);
@@ -979,9 +919,9 @@ static void run_case(void **state)
 	}
 	EXPECT("p->error == return", p.error, ret);
 	if (!c->err_only)
-		bad += check_fields(&p, &c->w, f.len);
+		bad += check_fields(&p, &c->w, f.c.len);
 	if (bad) {
-		print_error("    frame (%zu bytes, %zu linear):\n", f.len, n);
+		print_error("    frame (%zu bytes, %zu linear):\n", f.c.len, n);
 		dump_frame(f.b, n);
 		fail_msg("%s: %d mismatch(es)", c->name, bad);
 	}
@@ -1046,8 +986,8 @@ static void test_ipv4_every_ihl(void **state)
 				w.ports = protos[i] != P_ICMP;
 				w.icmp = protos[i] == P_ICMP;
 				w.icmp_type = w.icmp ? 11 : 0;
-				ret = parse_exact(&p, f.b, f.len, f.len);
-				if (ret || check_fields(&p, &w, f.len))
+				ret = parse_exact(&p, f.b, f.c.len, f.c.len);
+				if (ret || check_fields(&p, &w, f.c.len))
 					fail_msg("vlan %d ihl %d proto %d: got %s",
 						 vlan, ihl, protos[i], perr_name(ret));
 			}
@@ -1066,8 +1006,8 @@ static void test_ipv4_every_bad_ihl(void **state)
 
 		fb_build(&f, (const struct op[]){ ETH(E_IP), IPV4(P_UDP, 5), UDP(),
 						   IP4_VER_IHL(0x40 | ihl), { 0 } });
-		ret = parse_exact(&p, f.b, f.len, f.len);
-		if (ret != XF_PERR_BAD_IHL || check_fields(&p, &w, f.len))
+		ret = parse_exact(&p, f.b, f.c.len, f.c.len);
+		if (ret != XF_PERR_BAD_IHL || check_fields(&p, &w, f.c.len))
 			fail_msg("ihl %d: got %s", ihl, perr_name(ret));
 	}
 }
@@ -1125,8 +1065,8 @@ static void test_ipv6_ext_depth(void **state)
 			want_err = XF_PERR_IPV6_EXT_TOO_DEEP;
 			w.proto = chain[XF_MAX_IPV6_EXT];
 		}
-		ret = parse_exact(&p, f.b, f.len, f.len);
-		if (ret != want_err || check_fields(&p, &w, f.len))
+		ret = parse_exact(&p, f.b, f.c.len, f.c.len);
+		if (ret != want_err || check_fields(&p, &w, f.c.len))
 			fail_msg("depth %d: got %s, expected %s", depth,
 				 perr_name(ret), perr_name(want_err));
 	}
@@ -1203,8 +1143,8 @@ static void truncate_every_byte(bool multibuf)
 		struct fb f;
 
 		fb_build(&f, t->ops);
-		for (n = 0; n <= f.len; n++) {
-			uint32_t frame_len = multibuf ? f.len : n;
+		for (n = 0; n <= f.c.len; n++) {
+			uint32_t frame_len = multibuf ? f.c.len : n;
 			int want = region_err(r, n);
 			struct xf_pkt p;
 			int ret, bad;
@@ -1222,7 +1162,7 @@ static void truncate_every_byte(bool multibuf)
 			}
 			if (bad)
 				fail_msg("%s: prefix %zu of %zu (frame_len %u)",
-					 t->name, n, f.len, frame_len);
+					 t->name, n, f.c.len, frame_len);
 		}
 	}
 }
@@ -1268,7 +1208,7 @@ static void test_mutate_every_byte(void **state)
 		struct fb f;
 
 		fb_build(&f, t->ops);
-		for (pos = 0; pos < f.len; pos++) {
+		for (pos = 0; pos < f.c.len; pos++) {
 			uint8_t orig = f.b[pos];
 			const uint8_t vals[] = { 0x00, 0xff, orig ^ 0x01, orig ^ 0x10,
 						 orig ^ 0x80, (uint8_t)(orig + 8) };
@@ -1278,7 +1218,7 @@ static void test_mutate_every_byte(void **state)
 				f.b[pos] = vals[k];
 				snprintf(how, sizeof(how), "byte %zu = 0x%02x",
 					 pos, vals[k]);
-				check_mutant(t->name, f.b, f.len, how);
+				check_mutant(t->name, f.b, f.c.len, how);
 			}
 			f.b[pos] = orig;
 		}
@@ -1315,12 +1255,12 @@ static void test_random_mutations(void **state)
 		fb_build(&f, t->ops);
 		changes = 1 + rng() % 4;
 		for (k = 0; k < changes; k++) {
-			size_t pos = rng() % f.len;
+			size_t pos = rng() % f.c.len;
 
 			f.b[pos] = (uint8_t)rng();
 		}
-		n = rng() % (f.len + 1);
-		frame_len = rng() & 1 ? f.len : n;
+		n = rng() % (f.c.len + 1);
+		frame_len = rng() & 1 ? f.c.len : n;
 		ret = parse_exact(&p, f.b, n, frame_len);
 		if (check_invariants(&p, ret, n, frame_len)) {
 			dump_frame(f.b, n);
@@ -1338,7 +1278,7 @@ static void test_byte_order(void **state)
 	(void)state;
 	fb_build(&f, (const struct op[]){ ETH(E_Q), VLAN(0x0abc, E_IP),
 					   IPV4(P_UDP, 5), UDP(), { 0 } });
-	assert_int_equal(parse_exact(&p, f.b, f.len, f.len), 0);
+	assert_int_equal(parse_exact(&p, f.b, f.c.len, f.c.len), 0);
 	assert_int_equal(p.src[0], htonl(0xc0000201));
 	assert_int_equal(p.dst[0], htonl(0xc6336402));
 	assert_int_equal(p.sport, htons(SPORT));
@@ -1349,7 +1289,7 @@ static void test_byte_order(void **state)
 	assert_int_equal(p.l4_off, 38);
 
 	fb_build(&f, (const struct op[]){ ETH(E_IP6), IPV6(P_TCP), TCP(5), { 0 } });
-	assert_int_equal(parse_exact(&p, f.b, f.len, f.len), 0);
+	assert_int_equal(parse_exact(&p, f.b, f.c.len, f.c.len), 0);
 	assert_int_equal(p.src[0], htonl(0x20010db8));
 	assert_int_equal(p.src[3], htonl(0x00050006));
 	assert_int_equal(p.dst[1], htonl(0xaaaabbbb));
@@ -1370,10 +1310,10 @@ static void test_reuse_clears_fields(void **state)
 					    IPV6(P_FRAG), FRAG6(P_UDP, 0, 1), UDP(),
 					    { 0 } });
 	fb_build(&f2, (const struct op[]){ ETH(E_ARP), DATA(28), { 0 } });
-	assert_int_equal(parse_exact(&p, f1.b, f1.len, f1.len), 0);
+	assert_int_equal(parse_exact(&p, f1.b, f1.c.len, f1.c.len), 0);
 	assert_int_equal(p.frag, XF_FRAG_FIRST);
-	assert_int_equal(parse_into(&p, f2.b, f2.len, f2.len), 0);
-	assert_int_equal(check_fields(&p, &arp, f2.len), 0);
+	assert_int_equal(parse_into(&p, f2.b, f2.c.len, f2.c.len), 0);
+	assert_int_equal(check_fields(&p, &arp, f2.c.len), 0);
 }
 
 static void test_perr_names(void **state)

@@ -44,8 +44,8 @@ export PYTHONDONTWRITEBYTECODE=1
 # check, check_eq, note, now, fcmp, alive, wait_for, wait_file, jget, and
 # run_bg, run_ready, run_stop, rj on b0
 RUN_IFACE=b0
-# shellcheck source=tests/lib.sh
-. "$ROOT/tests/lib.sh"
+# shellcheck source=tests/lib/harness.sh
+. "$ROOT/tests/lib/harness.sh"
 
 IP_A=192.0.2.1
 IP_B=192.0.2.2
@@ -59,14 +59,7 @@ SCENARIOS="exact l2fwd capture zerocopy queues starve sigkill linkdel stoploss b
 BG=()
 
 inner_cleanup() {
-	local p
-	for p in "${BG[@]}"; do
-		kill -TERM "$p" 2>/dev/null
-	done
-	sleep 0.1
-	for p in "${BG[@]}"; do
-		kill -KILL "$p" 2>/dev/null
-	done
+	bg_kill
 	umount /sys/fs/bpf 2>/dev/null
 }
 
@@ -567,13 +560,7 @@ scen_tworuns() {
 }
 
 inner() {
-	trap inner_cleanup EXIT
-	trap 'exit 143' TERM
-	trap 'exit 130' INT
-	mount -t bpf bpf /sys/fs/bpf || {
-		check "mount bpffs in $NSB" false
-		exit 1
-	}
+	vh_inner_begin
 	cores_init || check "core dumps into $WORK/cores" false
 	"scen_$1"
 	exit 0
@@ -587,8 +574,8 @@ VH_TOOLS="ip timeout taskset awk"
 vh_queues() {	# the queues scenario needs two; the others one
 	[ "$1" = queues ] && echo 2 || echo 1
 }
-# shellcheck source=tests/veth_harness.sh
-. "$ROOT/tests/veth_harness.sh"
+# shellcheck source=tests/lib/veth.sh
+. "$ROOT/tests/lib/veth.sh"
 
 if [ "${1:-}" = --inner ]; then
 	inner "$2"

@@ -28,6 +28,9 @@ import struct
 import sys
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import pkt  # noqa: E402
+
 MAGIC = b"XFT1"
 HDR = struct.Struct("!4sII")
 
@@ -55,31 +58,12 @@ def parse_payload(data):
     return flow, seq
 
 
-def mac_bytes(text):
-    return bytes(int(x, 16) for x in text.split(":"))
-
-
-def csum(data):
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    return ~s & 0xFFFF
+mac_bytes = pkt.mac
 
 
 def frame(dmac, smac, src, dst, sport, dport, seq, data):
     """An Ethernet/IPv4/UDP frame around data, checksums filled in."""
-    s, d = socket.inet_aton(src), socket.inet_aton(dst)
-    ulen = 8 + len(data)
-    pseudo = s + d + struct.pack("!BBH", 0, socket.IPPROTO_UDP, ulen)
-    udp = struct.pack("!HHHH", sport, dport, ulen, 0) + data
-    uc = csum(pseudo + udp) or 0xFFFF
-    udp = udp[:6] + struct.pack("!H", uc) + udp[8:]
-    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + ulen, seq & 0xFFFF, 0x4000,
-                     64, socket.IPPROTO_UDP, 0, s, d)
-    ip = ip[:10] + struct.pack("!H", csum(ip)) + ip[12:]
-    return dmac + smac + b"\x08\x00" + ip + udp
+    return pkt.udp4_frame(dmac, smac, src, dst, sport, dport, data, ident=seq)
 
 
 def port_range(text):

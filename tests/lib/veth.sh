@@ -1,9 +1,9 @@
 # shellcheck shell=bash
 # SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #
-# tests/veth_harness.sh - the outer half shared by the consumer suites
+# tests/lib/veth.sh - the outer half shared by the consumer suites
 # (tests/xsk/test_run.sh, tests/faults/test_faults.sh); sourced after
-# tests/lib.sh.
+# tests/lib/harness.sh, whose namespaces, trap, skip and summary it uses.
 #
 # Two network namespaces of the suite's own, A and B, joined by a fresh veth
 # pair for every scenario: a0 ($IP_A/24) in A, b0 ($IP_B/24) in B, static
@@ -38,30 +38,28 @@ stat_get() {
 xsk_pkts() { stat_get 'd["actions"]["xsk"]["packets"]'; }
 nosock_pkts() { stat_get 'd["events"]["xsk-no-socket"]["packets"]'; }
 
+# counter_is GETTER N: the counter GETTER prints is N
+counter_is() { [ "$("$1")" = "$2" ]; }
+
 # wait_count GETTER N: until the counter GETTER prints is N (10 s)
 wait_count() {
-	local _
-	for _ in $(seq 200); do
-		[ "$("$1")" = "$2" ] && return 0
-		sleep 0.05
-	done
+	wait_until 10 counter_is "$1" "$2" && return 0
 	echo "#   $1 at $("$1"), want $2"
 	return 1
 }
 wait_xsk() { wait_count xsk_pkts "$1"; }
 wait_nosock() { wait_count nosock_pkts "$1"; }
 
-vh_cleanup() {
-	local ns p
-	[ -n "${INNER:-}" ] && kill -TERM "$INNER" 2>/dev/null
-	for ns in "${NSA:-}" "${NSB:-}"; do
-		[ -n "$ns" ] || continue
-		for p in $(ip netns pids "$ns" 2>/dev/null); do
-			kill -KILL "$p" 2>/dev/null
-		done
-		ip netns del "$ns" 2>/dev/null
-	done
-	[ -n "${WORK:-}" ] && [ -z "${VH_KEEP:-}" ] && rm -rf "$WORK"
+# vh_inner_begin: the inner half's traps (the suite's inner_cleanup on every
+# way out) and the bpffs its pins live in
+vh_inner_begin() {
+	trap inner_cleanup EXIT
+	trap 'exit 143' TERM
+	trap 'exit 130' INT
+	mount -t bpf bpf /sys/fs/bpf || {
+		check "mount bpffs in $NSB" false
+		exit 1
+	}
 }
 
 # vh_kill_ns_procs: whatever a scenario left running in our namespaces
@@ -90,34 +88,28 @@ vh_mklink() {
 		ip -n "$NSB" neigh replace "$IP_A" lladdr "$MAC_A" dev b0 nud permanent
 }
 
-vh_skip() {	# tests/suite.sh reads the reason from $XF_SKIP_FILE
-	echo "$VH_SUITE: skipped ($*)"
-	[ -n "${XF_SKIP_FILE:-}" ] && echo "$*" >"$XF_SKIP_FILE"
-	exit 77
-}
-
 vh_outer() {
-	local tool scen rc passed failed t0 ns
+	local tool scen rc t0 ns
 
-	[ "$(id -u)" = 0 ] || vh_skip "needs root"
+	# shellcheck disable=SC2034 # for the harness's skip, summary and cleanup
+	SUITE=$VH_SUITE
+	# shellcheck disable=SC2034
+	KEEP_WORK=${VH_KEEP:-}
+	[ "$(id -u)" = 0 ] || skip "needs root"
 	for tool in $VH_TOOLS "$PY"; do
-		command -v "$tool" >/dev/null || vh_skip "$tool not found"
+		command -v "$tool" >/dev/null || skip "$tool not found"
 	done
 	t0=$(now)
 	NSA=xft-${VH_TAG}a-$$
 	NSB=xft-${VH_TAG}b-$$
-	WORK=$(mktemp -d "/tmp/xft-$VH_SUITE-$$.XXXXXX")
-	RESULTS=$WORK/results
-	: >"$RESULTS"
-	trap vh_cleanup EXIT
-	trap 'exit 130' INT
-	trap 'exit 143' TERM
+	work_new "$VH_SUITE"
+	harness_traps
 	export NSA NSB WORK RESULTS XF
 
 	if [ ! -x "$XF" ]; then
 		check "$XF is built" false
-	elif ! ip netns add "$NSA" || ! ip netns add "$NSB"; then
-		vh_skip "cannot create network namespaces"
+	elif ! ns_add "$NSA" || ! ns_add "$NSB"; then
+		skip "cannot create network namespaces"
 	else
 		for ns in "$NSA" "$NSB"; do
 			ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
@@ -141,10 +133,7 @@ vh_outer() {
 			cores_check "$scen"
 		done
 	fi
-	passed=$(grep -c '^ok' "$RESULTS")
-	failed=$(grep -c '^fail' "$RESULTS")
 	note "took $(awk "BEGIN { printf \"%.1f\", $(now) - $t0 }") s"
-	echo "$VH_SUITE: $passed passed, $failed failed"
-	[ "$failed" = 0 ] && [ "$passed" -gt 0 ] || exit 1
+	summary || exit 1
 	exit 0
 }
