@@ -1500,16 +1500,16 @@ static void expect_meta(const struct frame *f, __u32 rule, __u32 l3, __u32 l4,
 
 	if (R.meta_len != sizeof(m))
 		fail_msg("%u bytes of metadata, expected %zu", R.meta_len, sizeof(m));
-	assert_int_equal(R.out_len, sizeof(m) + f->len);
+	assert_int_equal(R.out_len, sizeof(m) + f->b.len);
 	memcpy(&m, R.out, sizeof(m));
 	assert_int_equal(m.magic, XF_META_MAGIC);
 	assert_int_equal(m.rule_id, rule);
 	assert_int_equal(m.l3_off, l3);
 	assert_int_equal(m.l4_off, l4);
-	assert_int_equal(m.len, f->len);
+	assert_int_equal(m.len, f->b.len);
 	assert_int_equal(m.l3, family);
 	assert_int_equal(m.l4_proto, proto);
-	if (memcmp(R.out + sizeof(m), f->d, f->len))
+	if (memcmp(R.out + sizeof(m), f->d, f->b.len))
 		fail_msg("the frame behind the metadata changed");
 }
 
@@ -1680,10 +1680,10 @@ static int meta_twin_teardown(void **state)
 static void live_run(int prog, const struct frame *f, int ifindex, __u32 n)
 {
 	struct xdp_md md = {
-		.data_end = (__u32)f->len, .ingress_ifindex = (__u32)ifindex,
+		.data_end = (__u32)f->b.len, .ingress_ifindex = (__u32)ifindex,
 	};
 	LIBBPF_OPTS(bpf_test_run_opts, o,
-		.data_in = f->d, .data_size_in = (__u32)f->len,
+		.data_in = f->d, .data_size_in = (__u32)f->b.len,
 		.ctx_in = &md, .ctx_size_in = sizeof(md),
 		.repeat = n, .batch_size = n, .flags = BPF_F_TEST_XDP_LIVE_FRAMES,
 	);

@@ -294,13 +294,7 @@ scen_libxdp() {
 }
 
 inner() {
-	trap inner_cleanup EXIT
-	trap 'exit 143' TERM
-	trap 'exit 130' INT
-	mount -t bpf bpf /sys/fs/bpf || {
-		check "mount bpffs in $NSB" false
-		exit 1
-	}
+	vh_inner_begin
 	cores_init || check "core dumps into $WORK/cores" false
 	"scen_$1"
 	exit 0
