@@ -13,7 +13,7 @@ FUZZ_CC            ?= clang
 FUZZ_SECONDS       ?= 600
 FUZZ_SMOKE_SECONDS ?= 60
 FUZZ_CFLAGS        := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-		      -fno-omit-frame-pointer -Wall -Wextra -Werror -Icommon
+		      -fno-omit-frame-pointer -Wall -Wextra -Werror -Icommon -Iheaders
 FUZZ_DIR           := $(BUILD)/fuzz
 FUZZ_BIN           := $(FUZZ_DIR)/fuzz_parser
 FUZZ_PCAPS         := $(shell d=$$(git rev-parse --show-toplevel 2>/dev/null) && \
@@ -26,7 +26,7 @@ FUZZ_REGRESSIONS   ?= tests/fuzz/regressions
 fuzz-deps:
 	$(Q)scripts/install-deps.sh
 
-$(FUZZ_BIN): tests/fuzz/fuzz_parser.c common/xf_parse.h common/xf_abi.h | fuzz-deps
+$(FUZZ_BIN): tests/fuzz/fuzz_parser.c common/xf_parse.h common/xf_abi.h headers/xf_compat.h | fuzz-deps
 	$(call msg,FUZZ-CC,$@)
 	$(Q)mkdir -p $(@D) && $(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $<
 
