@@ -102,8 +102,8 @@ struct xf_proc_ops {
  * xf_load_opts.no_meta.  In copy mode the kernel copies it into the UMEM
  * with the frame; in zero-copy mode it is written in place.  A driver
  * without XDP metadata support makes the helper fail and the frame comes
- * without.  Verified: veth and copy mode (tests/bpf); zero-copy not (see
- * README, "The processor API").
+ * without.  Verified: veth in copy mode, and virtio-net in copy and in
+ * zero-copy mode (the kernel guests); see README, "The processor API".
  *
  * No stale metadata: the engine clears the magic of every buffer after
  * batch() returns, so a frame that arrives without fresh metadata (the
