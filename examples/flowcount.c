@@ -184,7 +184,7 @@ static void fc_batch(void *ctx, struct xf_frame *f, __u8 *verdict, unsigned int 
 static const struct xf_proc_ops fc_ops = {
 	.api_version = XF_PROC_API_VERSION,	/* xf_run_setup() refuses any other */
 	.name = "flowcount",
-	.flags = XF_PROC_NO_TX,			/* counts, never sends */
+	.flags = XF_PROC_NO_TX | XF_PROC_META,	/* counts, never sends; reads metadata */
 	.init = fc_init,
 	.batch = fc_batch,
 	.fini = fc_fini,

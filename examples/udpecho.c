@@ -154,6 +154,7 @@ static void echo_fini(void *ctx)
 static const struct xf_proc_ops echo_ops = {
 	.api_version = XF_PROC_API_VERSION,
 	.name = "udpecho",
+	.flags = XF_PROC_META,		/* answers at the metadata's offsets */
 	.init = echo_init,
 	.batch = echo_batch,
 	.fini = echo_fini,

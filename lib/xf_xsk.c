@@ -144,12 +144,15 @@ take_all(struct xf_queue *q, __u32 idx_rx, __u32 n, struct xf_frame *fr, __u64 *
  * no metadata, adjust_meta found no room, another program redirected it,
  * the program was replaced or loaded with no_meta) arrives in a buffer
  * whose headroom still holds what an earlier frame left there, and with
- * frames of equal length xf_frame_meta() would vouch for it.  So before a
- * buffer goes back to the kernel its magic is cleared: every magic a
- * processor sees was then written for the frame it sees.  One 4-byte store
- * per frame (BENCHMARKS.md, "Per-frame metadata", has its cost).  The
- * check on the address keeps a processor that moved f->data from having
- * the engine write outside the UMEM.
+ * frames of equal length xf_frame_meta() would vouch for it.  So, for a
+ * processor that reads metadata (XF_PROC_META), before a buffer goes back
+ * to the kernel its magic is cleared: every magic such a processor sees
+ * was then written for the frame it sees.  One 4-byte store per frame, but
+ * into a cache line of the frame's that rxdrop would never touch (and the
+ * kernel then writes again from its own CPU), so the processors that do
+ * not read metadata (rxdrop, l2fwd, capture) go without.  The check on the
+ * address keeps a processor that moved f->data from having the engine
+ * write outside the UMEM.
  */
 static void meta_clear(const struct xf_queue *q, const struct xf_frame *fr, __u32 n)
 {
@@ -203,7 +206,8 @@ static unsigned int do_batch(struct xf_queue *q, struct xf_frame *fr, __u64 *add
 	q->in_proc = n;
 
 	c->ops.batch(q->pctx, fr, v, n);
-	meta_clear(q, fr, n);	/* the kernel has none of these buffers yet */
+	if (c->ops.flags & XF_PROC_META)
+		meta_clear(q, fr, n);	/* the kernel has none of these buffers yet */
 
 	if (direct) {
 		xsk_ring_prod__submit(&q->fq, n);

@@ -68,6 +68,15 @@ struct xf_frame {
 };
 
 #define XF_PROC_NO_TX	(1u << 0)	/* never sets XF_V_TX (see above) */
+/*
+ * Reads xf_frame_meta().  Only then does the engine clear the metadata's
+ * magic in each buffer once batch() has returned (see xf_frame_meta()):
+ * that store touches a cache line of the frame that a processor such as
+ * rxdrop, which never looks at the data, would otherwise leave alone.
+ * Without this flag xf_frame_meta() may vouch for an earlier frame's
+ * metadata, so a processor that reads it must set it.
+ */
+#define XF_PROC_META	(1u << 1)
 
 /*
  * The version of this API a processor was built against: set
@@ -105,8 +114,8 @@ struct xf_proc_ops {
  * without.  Verified: veth in copy mode, and virtio-net in copy and in
  * zero-copy mode (the kernel guests); see README, "The processor API".
  *
- * No stale metadata: the engine clears the magic of every buffer after
- * batch() returns, so a frame that arrives without fresh metadata (the
+ * No stale metadata: for a processor with XF_PROC_META, the engine clears
+ * the magic of every buffer after batch() returns, so a frame that arrives without fresh metadata (the
  * program replaced or loaded with no_meta, another program redirecting
  * into the XSKMAP, adjust_meta refused for lack of headroom) finds no
  * magic left by an earlier frame.  What remains: a program other than

@@ -1638,7 +1638,8 @@ static void seen_batch(void *ctx, struct xf_frame *fr, __u8 *v, unsigned int n)
 }
 
 static const struct xf_proc_ops seen_ops = {
-	.api_version = XF_PROC_API_VERSION, .name = "meta-seen", .flags = XF_PROC_NO_TX,
+	.api_version = XF_PROC_API_VERSION, .name = "meta-seen",
+	.flags = XF_PROC_NO_TX | XF_PROC_META,
 	.batch = seen_batch,
 };
 
