@@ -13,6 +13,11 @@ name=$(basename "$bin")
 mkdir -p "$work/corpus" "$work/artifacts"
 work=$(realpath "$work")
 run=$(mktemp -d "$work/run.XXXXXX")
+# the shared harness tallies the two checks; $run stays when one failed
+# shellcheck source=tests/lib/harness.sh
+. "$(dirname "$(realpath "$0")")/../lib/harness.sh"
+SUITE=fuzz WORK=$run RESULTS=$run/results
+: >"$RESULTS"
 
 # 1. Every input that once broke the parser (or a deliberately broken one)
 #    must pass: libFuzzer runs files given as arguments once each.
@@ -23,10 +28,11 @@ for f in "$regs"/*; do
 done
 if [ ${#files[@]} -gt 0 ]; then
 	if ! "$bin" "${files[@]}" >"$run/regressions.log" 2>&1; then
-		tail -n 40 "$run/regressions.log" >&2
+		fail_ "every regression input of $regs passes" "$(tail -n 40 "$run/regressions.log")"
 		echo "fuzz: a regression input of $regs fails again (log: $run/regressions.log)" >&2
-		exit 1
+		summary || exit 1
 	fi
+	pass_ "every regression input of $regs passes (${#files[@]})"
 fi
 
 # 2. Fuzz.  -jobs=1 runs one worker whose output goes to fuzz-0.log.
@@ -38,12 +44,15 @@ rc=0
 log=$run/fuzz-0.log
 [ -f "$log" ] || log=$run/fuzz.out
 if [ $rc -ne 0 ] || grep -qE '^==[0-9]+==ERROR|deadly signal|invariant broken' "$log"; then
-	tail -n 60 "$log" >&2
+	fail_ "$name: no crash in ${secs}s of fuzzing" "$(tail -n 60 "$log")"
+	summary || true
 	echo "fuzz: $name failed after $(( $(date +%s) - start ))s (exit $rc); the input is in" \
 	     "$work/artifacts/. Reproduce with: $bin FILE; once the parser is fixed, add FILE" \
 	     "to $regs/ so every run replays it (logs: $run)" >&2
 	exit 1
 fi
+pass_ "$name: no crash in ${secs}s of fuzzing"
+summary
 runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
 cov=$(grep -E '^#[0-9]+' "$log" | tail -n 1 | sed -n 's/.*\(cov: [0-9]*\).*\(corp: [^ ]*\).*/\1 \2/p')
 echo "  fuzz     $name: ${#files[@]} regression inputs pass; ${runs:-?} runs in" \

@@ -25,6 +25,13 @@ mkdir -p "$out"
 work=$(mktemp -d "$(realpath "$out")/$mode.XXXXXX")
 in=$work/in
 mkdir "$in"
+# The shared harness counts the cases (WORK and RESULTS as it wants them;
+# the directory stays when a case failed: no harness_traps here).
+# shellcheck source=tests/lib/harness.sh
+. "$(dirname "$(realpath "$0")")/../lib/harness.sh"
+SUITE="sanitize ($mode)"
+WORK=$work RESULTS=$work/results
+: >"$RESULTS"
 
 export ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:abort_on_error=0:exitcode=98
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
@@ -201,19 +208,18 @@ while read -r line; do
 done <"$cases"
 wait
 
-fail=0
+# one result per case, into the harness's tally; only failures are shown
 for i in $(seq 1 $n); do
 	res=$(cat "$work/$i.res" 2>/dev/null || echo "FAIL no result")
-	[ "$res" = ok ] && continue
-	fail=$((fail + 1))
-	echo "sanitize ($mode): case $i: ${res#FAIL }" >&2
-	for f in "$work/$i.err" "$work/$i.vg"; do
-		[ -s "$f" ] && sed -n '1,60p' "$f" | sed 's/^/    /' >&2
-	done
+	if [ "$res" = ok ]; then
+		echo ok >>"$RESULTS"
+		continue
+	fi
+	fail_ "$mode case $i: ${res#FAIL }" \
+		"$(sed -n '1,60p' "$work/$i.err" 2>/dev/null)" "$(sed -n '1,60p' "$work/$i.vg" 2>/dev/null)"
 done
-if [ $fail -ne 0 ]; then
-	echo "sanitize ($mode): $fail of $n CLI cases failed (outputs in $work)" >&2
+if ! summary; then
+	echo "sanitize ($mode): outputs of the $n CLI cases in $work" >&2
 	exit 1
 fi
 rm -rf "$work"
-printf '  %-8s %s\n' "$mode" "$n CLI cases: expected exit codes, no reports"
