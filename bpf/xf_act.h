@@ -123,7 +123,8 @@ static __always_inline int xf_fwd(struct xdp_md *ctx, const struct xf_pkt *p)
  * the consumer knows the rule and the header offsets without parsing
  * again.  Without room for it or without the driver's support
  * (bpf_xdp_adjust_meta() refuses both) the frame goes without: the
- * consumer then sees no magic (the engine clears it, see xf_xsk.c).
+ * consumer then sees no magic (for a processor with XF_PROC_META the
+ * engine clears old ones, see xf_xsk.c).
  */
 static __always_inline void xf_meta_write(struct xdp_md *ctx, const struct xf_pkt *p,
 					  __u32 rule)

@@ -50,6 +50,7 @@
 #include "xf_rules.h"
 #include "xf_util.h"
 #include "xf_xsk.h"
+#include "xdpfwd.h"
 
 /* Table rows leave trailing fields (default action, flags) to zero. */
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
@@ -2604,6 +2605,58 @@ static void tuple_frame(const struct tuple *t, struct frame *f)
 	build(f, &fd);
 }
 
+/* ---------------------------------------------------------------------- */
+/* The processor API's version, and the library's print callback          */
+/* ---------------------------------------------------------------------- */
+
+static char printed[512];
+static int printed_level = -1, printed_n;
+
+static int capture_print(enum xf_print_level level, const char *fmt, va_list ap)
+{
+	printed_level = (int)level;
+	printed_n++;
+	vsnprintf(printed, sizeof(printed), fmt, ap);
+	return 0;
+}
+
+/* xf_run_setup() with ops claiming API version v: its return value. */
+static int setup_with_version(unsigned int v)
+{
+	struct xf_run_cfg cfg;
+	struct xf_run r;
+
+	xf_run_cfg_init(&cfg, &xf_proc_rxdrop);
+	cfg.ops.api_version = v;
+	cfg.ifname = "lo";
+	cfg.nq = 1;
+	return xf_run_setup(&r, &cfg);
+}
+
+static void test_proc_api_version_refused(void **state)
+{
+	xf_print_fn old = xf_set_print(capture_print);
+	char want[64];
+	int err;
+
+	printed_n = 0;
+	err = setup_with_version(XF_PROC_API_VERSION - 1);
+	assert_int_equal(err, -EPROTO);
+	assert_int_equal(printed_n, 1);
+	assert_int_equal(printed_level, XF_PRINT_ERROR);
+	snprintf(want, sizeof(want), "processor API version %u", XF_PROC_API_VERSION - 1);
+	if (!strstr(printed, want) || !strstr(printed, "rxdrop"))
+		fail_msg("the refusal does not name the processor and its version: '%s'", printed);
+	assert_int_equal(setup_with_version(0), -EPROTO);	/* ops that never set it */
+
+	/* a NULL print function silences the library */
+	xf_set_print(NULL);
+	printed_n = 0;
+	assert_int_equal(setup_with_version(0), -EPROTO);
+	assert_int_equal(printed_n, 0);
+	xf_set_print(old);
+}
+
 /* The oracle: id of the rule with exactly this tuple, or 0. */
 static __u32 tuple_lookup(const struct tuple *t)
 {
@@ -3231,6 +3284,8 @@ int main(void)
 	    test_jumbo_tx_whole);
 	ADD("1000 random exact 5-tuple rules: equal frames hit their rule, mutated ones do not",
 	    test_random_tuples);
+	ADD("Processor API: ops of another version are refused, and the message goes to the print callback",
+	    test_proc_api_version_refused);
 	failed += _cmocka_run_group_tests("xdp_fwd test_run", tests, ntests, group_main,
 					  env_unload);
 
