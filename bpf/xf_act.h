@@ -23,6 +23,23 @@ static __always_inline void xf_count(void *map, __u32 idx, __u32 len)
 	}
 }
 
+/*
+ * Count an xsk verdict on its RX queue, once bpf_redirect_map() has said
+ * whether the queue has a socket.  A queue beyond the map (a device with
+ * more queues than the program was sized for) is counted in the totals only.
+ */
+static __always_inline void xf_count_queue(__u32 queue, int ret, __u32 len)
+{
+	struct xf_queue_stat *q = bpf_map_lookup_elem(&queue_stats, &queue);
+	struct xf_counter *c;
+
+	if (!q)
+		return;
+	c = ret == XDP_PASS ? &q->no_socket : &q->xsk;
+	c->packets++;
+	c->bytes += len;
+}
+
 static __always_inline void xf_swap_macs(struct xf_eth *eth)
 {
 	__u8 tmp[6];
@@ -168,6 +185,7 @@ static __always_inline int xf_act(struct xdp_md *ctx, const struct xf_pkt *p,
 	case XF_ACT_XSK:
 		/* no socket on this queue: the kernel stack gets the frame */
 		ret = bpf_redirect_map(&xsks, ctx->rx_queue_index, XDP_PASS);
+		xf_count_queue(ctx->rx_queue_index, ret, p->len);
 		if (ret == XDP_PASS) {
 			xf_count(&event_stats, XF_EV_XSK_NO_SOCKET, p->len);
 			return ret;

@@ -81,6 +81,14 @@ struct {
 	__type(value, __u32);			/* socket fd (write only) */
 } xsks SEC(".maps");
 
+/* The xsk action per RX queue, sized as xsks (see xf_count_queue()). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, XF_MAX_QUEUES);	/* set at load */
+	__type(key, __u32);			/* RX queue index */
+	__type(value, struct xf_queue_stat);
+} queue_stats SEC(".maps");
+
 /* Egress devices for redirect and fwd, keyed by ifindex. */
 struct {
 	__uint(type, BPF_MAP_TYPE_DEVMAP_HASH);

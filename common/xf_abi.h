@@ -93,6 +93,16 @@ struct xf_counter {
 };
 
 /*
+ * Value of the per-CPU "queue_stats" array, indexed by RX queue: what the
+ * xsk action did with the frames of that queue.  Only the xsk action
+ * counts here, so the other actions pay nothing for it.
+ */
+struct xf_queue_stat {
+	struct xf_counter xsk;		/* redirected to the queue's AF_XDP socket */
+	struct xf_counter no_socket;	/* passed to the stack: the queue had none */
+};
+
+/*
  * Key of the "rules" hash map.  All fields the shape does not match are
  * zero, as is every pad byte, so userspace and BPF build equal keys.
  * Ports and VLAN id are in host order (readable in `bpftool map dump`);

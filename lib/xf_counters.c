@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * xf_counters.c - the program's plain maps: per-CPU counters, the config
- * and the egress devmap (xf_maps.h).
+ * xf_counters.c - the program's plain maps: per-CPU counters (also those
+ * per RX queue), the config and the egress devmap (xf_maps.h).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -13,15 +13,20 @@
 #include "xf_internal.h"
 #include "xf_maps.h"
 
-int xf_counter_sum(int fd, __u32 idx, struct xf_counter *out)
+/*
+ * Entry idx of a per-CPU array whose value is n struct xf_counter, summed
+ * over the possible CPUs into out[0..n).  The kernel rounds each CPU's
+ * value up to 8 bytes, which a whole number of counters already is.
+ */
+static int percpu_sum(int fd, __u32 idx, struct xf_counter *out, size_t n)
 {
 	int ncpu = libbpf_num_possible_cpus();
 	struct xf_counter *v;
 
-	memset(out, 0, sizeof(*out));
+	memset(out, 0, n * sizeof(*out));
 	if (ncpu < 1)
 		return -EINVAL;
-	v = calloc(ncpu, sizeof(*v));
+	v = calloc((size_t)ncpu * n, sizeof(*v));
 	if (!v)
 		return -ENOMEM;
 	if (bpf_map_lookup_elem(fd, &idx, v)) {
@@ -31,27 +36,70 @@ int xf_counter_sum(int fd, __u32 idx, struct xf_counter *out)
 		return err;
 	}
 	for (int i = 0; i < ncpu; i++) {
-		out->packets += v[i].packets;
-		out->bytes += v[i].bytes;
+		for (size_t k = 0; k < n; k++) {
+			out[k].packets += v[i * n + k].packets;
+			out[k].bytes += v[i * n + k].bytes;
+		}
 	}
 	free(v);
 	return 0;
 }
 
-int xf_counter_zero(int fd, __u32 idx)
+/* Entry idx (n counters per CPU) set to zero on every CPU. */
+static int percpu_zero(int fd, __u32 idx, size_t n)
 {
 	int ncpu = libbpf_num_possible_cpus(), err = 0;
 	struct xf_counter *v;
 
 	if (ncpu < 1)
 		return -EINVAL;
-	v = calloc(ncpu, sizeof(*v));
+	v = calloc((size_t)ncpu * n, sizeof(*v));
 	if (!v)
 		return -ENOMEM;
 	if (bpf_map_update_elem(fd, &idx, v, BPF_ANY))
 		err = -errno;
 	free(v);
 	return err;
+}
+
+int xf_counter_sum(int fd, __u32 idx, struct xf_counter *out)
+{
+	return percpu_sum(fd, idx, out, 1);
+}
+
+int xf_counter_zero(int fd, __u32 idx)
+{
+	return percpu_zero(fd, idx, 1);
+}
+
+/* struct xf_queue_stat is read as counters: it must be nothing else. */
+_Static_assert(sizeof(struct xf_queue_stat) == 2 * sizeof(struct xf_counter),
+	       "struct xf_queue_stat is two counters");
+
+int xf_queue_stat_sum(int fd, __u32 queue, struct xf_queue_stat *out)
+{
+	struct xf_counter c[2];
+	int err = percpu_sum(fd, queue, c, 2);
+
+	out->xsk = c[0];
+	out->no_socket = c[1];
+	return err;
+}
+
+int xf_queue_stat_zero(int fd, __u32 queue)
+{
+	return percpu_zero(fd, queue, 2);
+}
+
+int xf_queue_stats_size(int fd, __u32 *n)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		return -errno;
+	*n = info.max_entries;
+	return 0;
 }
 
 int xf_config_get(struct xf_maps *m, struct xf_config *cfg)

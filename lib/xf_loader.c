@@ -40,6 +40,7 @@ int xf_skel_load(const struct xf_load_opts *o, struct xdp_fwd **out)
 	bpf_map__set_max_entries(skel->maps.rules, max_rules);
 	bpf_map__set_max_entries(skel->maps.rule_stats, max_rules + 1);
 	bpf_map__set_max_entries(skel->maps.xsks, max_queues);
+	bpf_map__set_max_entries(skel->maps.queue_stats, max_queues);
 
 	err = xdp_fwd__load(skel);
 	if (err) {
@@ -161,6 +162,7 @@ static int pin_all(struct xdp_fwd *skel, const char *dir)
 		skel->maps.action_stats, skel->maps.error_stats,
 		skel->maps.event_stats, skel->maps.rule_stats, skel->maps.xsks,
 		skel->maps.ports, skel->maps.trace, skel->maps.port_rules,
+		skel->maps.queue_stats,
 	};
 	char path[PATH_MAX + 32];
 	int err;

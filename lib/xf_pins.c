@@ -24,13 +24,14 @@
 const char *const xf_map_names[XF_NMAPS] = {
 	"rules", "shape_sets", "config", "action_stats", "error_stats",
 	"event_stats", "rule_stats", "xsks", "ports", "trace", "port_rules",
+	"queue_stats",
 };
 
 static int *map_slot(struct xf_maps *m, int i)
 {
 	int *slots[] = { &m->rules, &m->shape_sets, &m->config, &m->action_stats,
 			 &m->error_stats, &m->event_stats, &m->rule_stats,
-			 &m->xsks, &m->ports, &m->trace, &m->port_rules };
+			 &m->xsks, &m->ports, &m->trace, &m->port_rules, &m->queue_stats };
 	return slots[i];
 }
 
@@ -158,8 +159,10 @@ static int pin_map_open(struct xf_maps *m, int i, const struct bpf_map *want)
 
 	snprintf(path, sizeof(path), "%s/%s", m->dir, xf_map_names[i]);
 	err = xf_pin_path_trusted(path, false);
+	/* a pin set of an older xdp-fwd lacks the maps added since */
 	if (err == -ENOENT)
-		xf_err("cannot open %s: %s", path, strerror(ENOENT));
+		xf_err("cannot open %s: %s (pinned by another version of xdp-fwd? "
+		       "'xdp-fwd unload' and load again)", path, strerror(ENOENT));
 	if (err)
 		return err;
 	*fd = bpf_obj_get(path);
@@ -222,7 +225,7 @@ static int pins_open(struct xf_maps *m, struct xdp_fwd *ref)
 		ref->maps.rules, ref->maps.shape_sets, ref->maps.config,
 		ref->maps.action_stats, ref->maps.error_stats, ref->maps.event_stats,
 		ref->maps.rule_stats, ref->maps.xsks, ref->maps.ports, ref->maps.trace,
-		ref->maps.port_rules,
+		ref->maps.port_rules, ref->maps.queue_stats,
 	};
 	int err = 0;
 
@@ -265,6 +268,7 @@ int xf_maps_from_skel(struct xdp_fwd *skel, struct xf_maps *m)
 		skel->maps.action_stats, skel->maps.error_stats,
 		skel->maps.event_stats, skel->maps.rule_stats, skel->maps.xsks,
 		skel->maps.ports, skel->maps.trace, skel->maps.port_rules,
+		skel->maps.queue_stats,
 	};
 
 	xf_maps_init(m);

@@ -20,7 +20,7 @@ struct xdp_fwd;		/* the skeleton */
 struct xf_maps {
 	int rules, shape_sets, config;
 	int action_stats, error_stats, event_stats, rule_stats;
-	int xsks, ports, trace, port_rules;
+	int xsks, ports, trace, port_rules, queue_stats;
 	int prog;		/* the pinned program, or -1 */
 	int lock_fd;		/* flock()ed pin directory, or -1 */
 	__u32 max_rules;
@@ -28,7 +28,7 @@ struct xf_maps {
 };
 
 /* The names under which maps are pinned, in struct order above. */
-#define XF_NMAPS 11
+#define XF_NMAPS 12
 extern const char *const xf_map_names[XF_NMAPS];
 
 void xf_maps_init(struct xf_maps *m);
@@ -82,6 +82,15 @@ int xf_config_set(struct xf_maps *m, const struct xf_config *cfg);
 int xf_counter_sum(int map_fd, __u32 idx, struct xf_counter *out);
 /* Zero a per-CPU counter on all CPUs. */
 int xf_counter_zero(int map_fd, __u32 idx);
+
+/*
+ * The xsk action's counters of one RX queue (queue_stats), summed over CPUs,
+ * and zeroed on all CPUs.  Queues run from 0 to xf_queue_stats_size() - 1.
+ */
+int xf_queue_stat_sum(int map_fd, __u32 queue, struct xf_queue_stat *out);
+int xf_queue_stat_zero(int map_fd, __u32 queue);
+/* The number of RX queues counted: the size the map was given at load. */
+int xf_queue_stats_size(int map_fd, __u32 *n);
 
 /* Add an egress device to the devmap (idempotent). */
 int xf_port_add(struct xf_maps *m, __u32 ifindex);
