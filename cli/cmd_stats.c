@@ -15,6 +15,8 @@
 
 struct snap {
 	struct xf_counter act[XF_ACT_MAX], err[XF_PERR_MAX], ev[XF_EV_MAX];
+	struct xf_queue_stat *q;	/* the xsk action per RX queue, nq of them */
+	__u32 nq;
 	double t;
 };
 
@@ -23,6 +25,22 @@ static volatile sig_atomic_t stop;
 static void on_signal(int sig)
 {
 	stop = 1;
+}
+
+/* The per-queue part is as large as the map the program was loaded with. */
+static int snap_init(struct xf_maps *m, struct snap *s)
+{
+	memset(s, 0, sizeof(*s));
+	if (xf_queue_stats_size(m->queue_stats, &s->nq))
+		return -1;
+	s->q = calloc(s->nq ? s->nq : 1, sizeof(*s->q));
+	return s->q ? 0 : -1;
+}
+
+static void snap_free(struct snap *s)
+{
+	free(s->q);
+	s->q = NULL;
 }
 
 static int snap_read(struct xf_maps *m, struct snap *s)
@@ -35,6 +53,8 @@ static int snap_read(struct xf_maps *m, struct snap *s)
 		ret |= xf_counter_sum(m->error_stats, i, &s->err[i]);
 	for (__u32 i = 0; i < XF_EV_MAX; i++)
 		ret |= xf_counter_sum(m->event_stats, i, &s->ev[i]);
+	for (__u32 i = 0; i < s->nq; i++)
+		ret |= xf_queue_stat_sum(m->queue_stats, i, &s->q[i]);
 	/* the program does not count parsed frames: all frames minus errors */
 	s->err[0] = (struct xf_counter){};
 	for (__u32 i = 0; i < XF_ACT_MAX; i++) {
@@ -87,6 +107,71 @@ static void group(struct jw *w, const char *title, const struct xf_counter *c,
 		jw_obj_close(w);
 }
 
+/* Only queues the xsk action has seen are listed. */
+static bool queue_used(const struct xf_queue_stat *q)
+{
+	return q->xsk.packets || q->no_socket.packets;
+}
+
+static double rate(__u64 now, __u64 before, double dt)
+{
+	return ((double)now - (double)before) / dt;
+}
+
+/* One counter of a queue in JSON: totals, and rates against prev when given. */
+static void queue_counter_json(struct jw *w, const char *key, const struct xf_counter *c,
+			       const struct xf_counter *prev, double dt)
+{
+	jw_obj_open(w, key);
+	if (prev) {
+		jw_dbl(w, "pps", rate(c->packets, prev->packets, dt));
+		jw_dbl(w, "bps", rate(c->bytes, prev->bytes, dt) * 8);
+	}
+	jw_u64(w, "packets", c->packets);
+	jw_u64(w, "bytes", c->bytes);
+	jw_obj_close(w);
+}
+
+static void queue_text(__u32 i, const struct xf_queue_stat *q, const struct xf_queue_stat *prev,
+		       double dt)
+{
+	if (prev)
+		printf("  queue %u: xsk %.0f pps %.3f Mbit/s, no socket %.0f pps\n", i,
+		       rate(q->xsk.packets, prev->xsk.packets, dt),
+		       rate(q->xsk.bytes, prev->xsk.bytes, dt) * 8 / 1e6,
+		       rate(q->no_socket.packets, prev->no_socket.packets, dt));
+	else
+		printf("  queue %u: xsk %llu pkts %llu bytes, no socket %llu pkts\n", i,
+		       (unsigned long long)q->xsk.packets, (unsigned long long)q->xsk.bytes,
+		       (unsigned long long)q->no_socket.packets);
+}
+
+/* The xsk action per RX queue, in queue order; rates against prev when given. */
+static void queues(struct jw *w, const struct snap *s, const struct snap *prev, double dt)
+{
+	if (w)
+		jw_arr_open(w, "queues");
+	else
+		printf("queues:\n");
+	for (__u32 i = 0; i < s->nq; i++) {
+		const struct xf_queue_stat *q = &s->q[i], *pq = prev ? &prev->q[i] : NULL;
+
+		if (!queue_used(q))
+			continue;
+		if (!w) {
+			queue_text(i, q, pq, dt);
+			continue;
+		}
+		jw_obj_open(w, NULL);
+		jw_u64(w, "queue", i);
+		queue_counter_json(w, "xsk", &q->xsk, pq ? &pq->xsk : NULL, dt);
+		queue_counter_json(w, "no_socket", &q->no_socket, pq ? &pq->no_socket : NULL, dt);
+		jw_obj_close(w);
+	}
+	if (w)
+		jw_arr_close(w);
+}
+
 static void print_snap(const char *ifname, const struct snap *s, const struct snap *prev,
 		       bool json)
 {
@@ -108,6 +193,7 @@ static void print_snap(const char *ifname, const struct snap *s, const struct sn
 	      xf_perr_name, 0, json);
 	group(pw, "events", s->ev, prev ? prev->ev : NULL, dt, XF_EV_MAX,
 	      xf_event_name, 0, json);
+	queues(pw, s, prev, dt);
 	if (json)
 		jw_obj_close(&w);
 	fflush(stdout);
@@ -139,6 +225,40 @@ static void prom_sample(const char *name, const char *ifname, const char *label,
 	printf("\",%s=\"", label);
 	prom_label(value);
 	printf("\"} %llu\n", v);
+}
+
+/* Value k of the per-queue families of print_prometheus(). */
+static __u64 queue_value(const struct xf_queue_stat *q, size_t k)
+{
+	const struct xf_counter *c = k < 2 ? &q->xsk : &q->no_socket;
+
+	return k % 2 ? c->bytes : c->packets;
+}
+
+/* The xsk action per RX queue, for the queues it has seen. */
+static void prom_queues(const char *ifname, const struct snap *s)
+{
+	static const char *const fam[][2] = {
+		{ "xdp_fwd_queue_xsk_packets_total",
+		  "Frames the xsk action redirected to the AF_XDP socket of the RX queue." },
+		{ "xdp_fwd_queue_xsk_bytes_total",
+		  "Bytes of the frames the xsk action redirected to the queue's socket." },
+		{ "xdp_fwd_queue_no_socket_packets_total",
+		  "Frames of the xsk action passed to the kernel: the RX queue had no socket." },
+		{ "xdp_fwd_queue_no_socket_bytes_total",
+		  "Bytes of the frames of the xsk action passed for want of a socket." },
+	};
+	char queue[16];
+
+	for (size_t k = 0; k < ARRAY_SIZE(fam); k++) {
+		prom_family(fam[k][0], fam[k][1]);
+		for (__u32 i = 0; i < s->nq; i++) {
+			if (!queue_used(&s->q[i]))
+				continue;
+			snprintf(queue, sizeof(queue), "%u", i);
+			prom_sample(fam[k][0], ifname, "queue", queue, queue_value(&s->q[i], k));
+		}
+	}
 }
 
 /* The per-queue and reconnect counters a running `xdp-fwd run` on ifname publishes. */
@@ -220,6 +340,7 @@ static int print_prometheus(const char *ifname, struct xf_maps *m, const struct 
 	for (__u32 i = 0; i < XF_EV_MAX; i++)
 		prom_sample("xdp_fwd_events_total", ifname, "event", xf_event_name(i),
 			    s->ev[i].packets);
+	prom_queues(ifname, s);
 	prom_family("xdp_fwd_rule_packets_total", "Frames matched by each rule, by rule id.");
 	for (size_t i = 0; i < t.n; i++) {
 		snprintf(id, sizeof(id), "%u", ids[i]);
@@ -242,8 +363,13 @@ static int print_prometheus(const char *ifname, struct xf_maps *m, const struct 
 static int stats_loop(const char *ifname, struct xf_maps *m, struct snap *a,
 		      const struct stats_args *o)
 {
-	struct snap b;
+	struct snap b, tmp;
+	int ret = XF_EXIT_OK;
 
+	if (snap_init(m, &b)) {
+		cli_err("cannot read the queue counters of %s", ifname);
+		return XF_EXIT_FAIL;
+	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	for (__u32 n = 0; !stop && (!o->count || n < o->count); n++) {
@@ -252,12 +378,17 @@ static int stats_loop(const char *ifname, struct xf_maps *m, struct snap *a,
 			break;
 		if (snap_read(m, &b)) {
 			cli_err("cannot read the counters of %s (unloaded?)", ifname);
-			return XF_EXIT_FAIL;
+			ret = XF_EXIT_FAIL;
+			break;
 		}
 		print_snap(ifname, &b, a, o->json);
+		/* b becomes the previous sample; its queue array is reused */
+		tmp = *a;
 		*a = b;
+		b = tmp;
 	}
-	return XF_EXIT_OK;
+	snap_free(&b);
+	return ret;
 }
 
 int do_stats(int argc, char **argv)
@@ -287,7 +418,10 @@ int do_stats(int argc, char **argv)
 	ifname = argv[optind];
 	if (xf_maps_open_pinned(ifname, &m))
 		return XF_EXIT_FAIL;
-	if (snap_read(&m, &a)) {
+	if (snap_init(&m, &a)) {
+		cli_err("cannot read the queue counters of %s", ifname);
+		ret = XF_EXIT_FAIL;
+	} else if (snap_read(&m, &a)) {
 		cli_err("cannot read the counters of %s", ifname);
 		ret = XF_EXIT_FAIL;
 	} else if (o.prometheus) {
@@ -298,6 +432,7 @@ int do_stats(int argc, char **argv)
 	} else {
 		ret = stats_loop(ifname, &m, &a, &o);
 	}
+	snap_free(&a);
 	xf_maps_close(&m);
 	return ret;
 }
