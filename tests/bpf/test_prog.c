@@ -109,11 +109,13 @@ static struct env env_main = { .lo = { .trace = true } };
 static struct env env_small = { .lo = { .trace = true, .max_rules = 8 } };
 static struct env env_notrace = { .lo = { .trace = false } };
 static struct env env_nometa = { .lo = { .trace = true, .no_meta = true } };
+static struct env env_2queues = { .lo = { .trace = true, .max_queues = 2 } };
 
 static int group_main(void **state) { (void)state; return env_load(&env_main); }
 static int group_small(void **state) { (void)state; return env_load(&env_small); }
 static int group_notrace(void **state) { (void)state; return env_load(&env_notrace); }
 static int group_nometa(void **state) { (void)state; return env_load(&env_nometa); }
+static int group_2queues(void **state) { (void)state; return env_load(&env_2queues); }
 
 /* Before every case: no rules, pass/pass, zero counters, empty devmap. */
 static int case_setup(void **state)
@@ -132,6 +134,9 @@ static int case_setup(void **state)
 			return -1;
 	for (__u32 i = 0; i < XF_EV_MAX; i++)
 		if (xf_counter_zero(E->m.event_stats, i))
+			return -1;
+	for (__u32 i = 0; i < (E->lo.max_queues ? E->lo.max_queues : XF_MAX_QUEUES); i++)
+		if (xf_queue_stat_zero(E->m.queue_stats, i))
 			return -1;
 	while (!bpf_map_get_next_key(E->m.ports, NULL, &k))
 		if (bpf_map_delete_elem(E->m.ports, &k))
@@ -464,6 +469,40 @@ static void expect_only(int fd, const char *map, const char *const *names, __u32
 	expect_only(E->m.error_stats, "error_stats", perr_names, XF_PERR_MAX, e, p, b)
 #define expect_events(v, p, b) \
 	expect_only(E->m.event_stats, "event_stats", event_names, XF_EV_MAX, v, p, b)
+
+/* queue_stats[i] when `xsk` frames were redirected and `nosock` passed, of len bytes each. */
+#define QSTAT(xsk_pk, nosock_pk, len)						\
+	((struct xf_queue_stat){ { (xsk_pk), (__u64)(xsk_pk) * (len) },		\
+				 { (nosock_pk), (__u64)(nosock_pk) * (len) } })
+
+/* queue_stats holds want[0..n) on queues 0..n-1, and nothing on every later queue. */
+static void expect_queues(const struct xf_queue_stat *want, __u32 n)
+{
+	static const struct xf_queue_stat none;
+	struct xf_queue_stat q;
+	__u32 size;
+	int err;
+
+	assert_int_equal(xf_queue_stats_size(E->m.queue_stats, &size), 0);
+	/* sized at load exactly as xsks */
+	assert_int_equal(size, E->lo.max_queues ? E->lo.max_queues : XF_MAX_QUEUES);
+	for (__u32 i = 0; i < size; i++) {
+		const struct xf_queue_stat *w = i < n ? &want[i] : &none;
+
+		err = xf_queue_stat_sum(E->m.queue_stats, i, &q);
+		if (err)
+			fail_msg("xf_queue_stat_sum(%u): %s", i, strerror(-err));
+		if (memcmp(&q, w, sizeof(q)))
+			fail_msg("queue_stats[%u]: xsk %llu/%llu, no_socket %llu/%llu (packets/bytes); "
+				 "expected xsk %llu/%llu, no_socket %llu/%llu", i,
+				 (unsigned long long)q.xsk.packets, (unsigned long long)q.xsk.bytes,
+				 (unsigned long long)q.no_socket.packets,
+				 (unsigned long long)q.no_socket.bytes,
+				 (unsigned long long)w->xsk.packets, (unsigned long long)w->xsk.bytes,
+				 (unsigned long long)w->no_socket.packets,
+				 (unsigned long long)w->no_socket.bytes);
+	}
+}
 
 /*
  * Parsed frames.  Since commit fff4b93 the program no longer counts them
@@ -1125,6 +1164,14 @@ static void test_action_row(void **state)
 	expect_events(c->event, 1, F.b.len);
 	if (id)
 		expect_rule_stats(id, 1, F.b.len);
+	/* only xsk counts per queue: here lo's queue 0, which has no socket */
+	if (act == XF_ACT_XSK) {
+		struct xf_queue_stat q0 = QSTAT(0, 1, F.b.len);
+
+		expect_queues(&q0, 1);
+	} else {
+		expect_queues(NULL, 0);
+	}
 }
 
 static void test_redirect_adds_port(void **state)
@@ -1393,6 +1440,62 @@ static void test_fwd_ipv6_at_mtu(void **state)
 	fwd_mtu_case("fd09::2", 1500, XDP_REDIRECT, -1);
 }
 
+/* xq0, a veth of 4 RX queues (test_run takes rx_queue_index only below the device's count). */
+static __u32 xq_ifindex(void)
+{
+	if (!if_nametoindex("xq0") &&
+	    (sh("ip link add xq0 numtxqueues 4 numrxqueues 4 type veth peer name xq1 "
+		"numtxqueues 4 numrxqueues 4") ||
+	     sh("ip link set xq0 up") || sh("ip link set xq1 up")))
+		fail_msg("cannot create the veth pair xq0/xq1");
+	return if_nametoindex("xq0");
+}
+
+/* Queue 2 of xq0 has no socket: the xsk frames count as no_socket there, and nowhere else. */
+static void test_xsk_no_socket_per_queue(void **state)
+{
+	struct xf_queue_stat want[3] = {};
+	struct fdesc d = UDP(A4, 1, B4, 2);
+	__u32 xq0;
+
+	(void)state;
+	skip_without_netns();
+	xq0 = xq_ifindex();
+	add_rule("proto udp action xsk");
+	build(&F, &d);
+	for (int i = 0; i < 3; i++) {
+		run_on(&F, xq0, 2, &R);
+		assert_int_equal(R.err, 0);
+		expect_retval(XDP_PASS);
+	}
+	want[2] = QSTAT(0, 3, F.b.len);
+	expect_queues(want, 3);
+	expect_events(XF_EV_XSK_NO_SOCKET, 3, 3 * F.b.len);
+	expect_actions(XF_ACT_XSK, 3, 3 * F.b.len);
+}
+
+/*
+ * Loaded for 2 queues, the program meets queue 3 of xq0: beyond both xsks
+ * and queue_stats.  The frame still passes and counts in the totals.
+ */
+static void test_xsk_queue_beyond_map(void **state)
+{
+	struct fdesc d = UDP(A4, 1, B4, 2);
+	__u32 xq0;
+
+	(void)state;
+	skip_without_netns();
+	xq0 = xq_ifindex();
+	add_rule("proto udp action xsk");
+	build(&F, &d);
+	run_on(&F, xq0, 3, &R);
+	assert_int_equal(R.err, 0);
+	expect_retval(XDP_PASS);
+	expect_queues(NULL, 0);
+	expect_events(XF_EV_XSK_NO_SOCKET, 1, F.b.len);
+	expect_actions(XF_ACT_XSK, 1, F.b.len);
+}
+
 /*
  * An AF_XDP socket bound to queue 2 of a 4-queue veth: frames of queue 2
  * are redirected to it, frames of queue 1 (no socket) go to the kernel.
@@ -1405,17 +1508,13 @@ static void test_xsk_queue_selects_socket(void **state)
 		.ops = xf_proc_rxdrop,
 	};
 	struct fdesc d = UDP(A4, 1, B4, 2);
+	struct xf_queue_stat want[3] = {};
 	struct xf_run xr;
 	int err;
 
 	(void)state;
 	skip_without_netns();
-	if (!if_nametoindex("xq0") &&
-	    (sh("ip link add xq0 numtxqueues 4 numrxqueues 4 type veth peer name xq1 "
-		"numtxqueues 4 numrxqueues 4") ||
-	     sh("ip link set xq0 up") || sh("ip link set xq1 up")))
-		fail_msg("cannot create the veth pair xq0/xq1");
-	cfg.ifindex = (int)if_nametoindex("xq0");
+	cfg.ifindex = (int)xq_ifindex();
 	cfg.xsks_map = E->m.xsks;
 	err = xf_run_setup(&xr, &cfg);
 	if (err)
@@ -1432,6 +1531,10 @@ static void test_xsk_queue_selects_socket(void **state)
 	expect_retval(XDP_PASS);
 	expect_events(XF_EV_XSK_NO_SOCKET, 1, F.b.len);
 	expect_actions(XF_ACT_XSK, 2, 2 * F.b.len);
+	/* each on its own queue: redirected on 2, passed for want of a socket on 1 */
+	want[1] = QSTAT(0, 1, F.b.len);
+	want[2] = QSTAT(1, 0, F.b.len);
+	expect_queues(want, 3);
 	xf_run_teardown(&xr);
 }
 
@@ -3213,6 +3316,8 @@ int main(void)
 	    test_fwd_ipv6_over_mtu);
 	ADD("Xsk redirects frames of the queue that has a socket and passes the others",
 	    test_xsk_queue_selects_socket);
+	ADD("Xsk on queue 2 without a socket counts no_socket on queue 2 only, xsk nowhere",
+	    test_xsk_no_socket_per_queue);
 	for (i = 0; i < ARRAY_SIZE(meta_cases); i++)
 		add_meta_test(meta_cases[i].name, test_meta_row, &meta_cases[i], meta_teardown);
 	add_meta_test("Metadata: pass, drop, tx, redirect and xsk without a socket carry none",
@@ -3314,6 +3419,13 @@ int main(void)
 	add_meta_test("Metadata: no stale metadata is vouched for after the program is replaced",
 		      test_meta_stale_after_replace, NULL, meta_twin_teardown);
 	failed += _cmocka_run_group_tests("xdp_fwd no metadata", tests, ntests, group_nometa,
+					  env_unload);
+
+	/* sized for 2 RX queues */
+	ntests = 0;
+	ADD("Xsk on a queue beyond the map passes, counted in the totals, not per queue",
+	    test_xsk_queue_beyond_map);
+	failed += _cmocka_run_group_tests("xdp_fwd max_queues 2", tests, ntests, group_2queues,
 					  env_unload);
 
 	return failed ? 1 : 0;
