@@ -337,6 +337,21 @@ scen_queues() {
 	check_eq "queues: stats action xsk == $((2 * n))" "$(xsk_pkts)" $((2 * n))
 	check_eq "queues: frames_accounted on both" \
 		"$(rj '[q["frames_accounted"] for q in d["queues"]]')" "[True, True]"
+	# the program's count per queue against the consumer's, queue by queue
+	"$XF" stats b0 --json >"$WORK/queues-stats.json"
+	"$XF" stats b0 >"$WORK/queues-stats.txt"
+	note "stats queues: $(jget "$WORK/queues-stats.json" 'd["queues"]')"
+	check_eq "queues: stats queues[].xsk == run's queues[].rx_packets, queue by queue" \
+		"$(jget "$WORK/queues-stats.json" '[(q["queue"], q["xsk"]["packets"], q["xsk"]["bytes"])
+			for q in d["queues"]]')" \
+		"$(rj '[(q["queue"], q["rx_packets"], q["rx_bytes"]) for q in d["queues"] if q["rx_packets"]]')"
+	check_eq "queues: stats queues[].xsk sum == action xsk, no_socket 0" \
+		"$(jget "$WORK/queues-stats.json" '(sum(q["xsk"]["packets"] for q in d["queues"]),
+			sum(q["no_socket"]["packets"] for q in d["queues"]))')" "($(xsk_pkts), 0)"
+	check "queues: the text lists queue 0 as 'queue 0: xsk N pkts B bytes, no socket 0 pkts'" \
+		grep -q "^  queue 0: xsk $(jget "$WORK/queues-stats.json" \
+			'd["queues"][0]["xsk"]["packets"]') pkts [0-9]* bytes, no socket 0 pkts$" \
+		"$WORK/queues-stats.txt"
 }
 
 # 6. Fill-ring starvation shows in the counters, and the run still stops.
@@ -414,6 +429,10 @@ scen_sigkill() {
 	wait_nosock $((e0 + n))
 	check_eq "sigkill: xsk-no-socket grew by $n (the killed socket left the map)" \
 		"$(($(nosock_pkts) - e0))" $n
+	check_eq "sigkill: stats counts them on queue 0 as no_socket, all of xsk-no-socket" \
+		"$("$XF" stats b0 --json | jget - '([q["queue"] for q in d["queues"]],
+			d["queues"][0]["no_socket"]["packets"], d["events"]["xsk-no-socket"]["packets"])')" \
+		"([0], $((e0 + n)), $((e0 + n)))"
 
 	run_bg sigkill-2 --duration 60
 	check "sigkill: a new run starts" run_ready 1 || { run_stop; return; }
