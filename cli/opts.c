@@ -581,13 +581,16 @@ const struct cli_cmd cli_cmds[] = {
 	  "that device is listed here; otherwise the kernel forwards it.  A device\n"
 	  "that receives redirected frames on veth needs an XDP program of its own.\n\n",
 	  NULL, 14, NULL },
-	{ "stats", do_stats, "counters per action, parse error and event",
+	{ "stats", do_stats, "counters per action, parse error, event and RX queue",
 	  "usage: xdp-fwd stats IFACE [--interval S [--count N]] [--json]\n"
 	  "       xdp-fwd stats IFACE --prometheus\n\n"
 	  "Counters of the program on IFACE, summed over CPUs: packets and bytes\n"
-	  "per action taken, per parse result (ok or the error's name) and per\n"
-	  "event (fallbacks to the kernel).  With --interval, print the rates\n"
-	  "every S seconds, N times (default: until interrupted).\n", NULL, 21, stats_opts },
+	  "per action taken, per parse result (ok or the error's name), per\n"
+	  "event (fallbacks to the kernel) and, for the xsk action, per RX queue:\n"
+	  "frames redirected to the queue's AF_XDP socket, and frames passed to\n"
+	  "the kernel because the queue had none (only queues with frames are\n"
+	  "listed).  With --interval, print the rates every S seconds, N times\n"
+	  "(default: until interrupted).\n", NULL, 21, stats_opts },
 	{ "parse", do_parse, "dry-run the program over a capture file",
 	  "usage: xdp-fwd parse [--rules FILE] [--default ACTION] [--errors pass|drop]\n"
 	  "                     [--json] CAPTURE\n"

@@ -94,7 +94,7 @@ no_xdp_prog() { ! has_xdp_prog ""; }
 pins_present() {
 	local f
 	for f in prog rules port_rules shape_sets config action_stats error_stats event_stats \
-		 rule_stats xsks ports trace; do
+		 rule_stats xsks queue_stats ports trace; do
 		[ -e "$PINS/$f" ] || return 1
 	done
 }
