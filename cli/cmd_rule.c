@@ -83,8 +83,7 @@ static int nic_drop(const char *ifname, __u32 id, const struct xf_rule_spec *spe
 	if (nic_queue(ifname, id, spec) == NO_QUEUE)
 		return 0;
 	if (xf_ntuple_del(ifname, id, err, sizeof(err))) {
-		cli_err("%s; rule %u is gone from the BPF map, its hardware flow rule remains",
-			err, id);
+		cli_err("%s; the hardware flow rule of rule %u stays", err, id);
 		return -1;
 	}
 	cli_info("removed the hardware flow rule of rule %u from %s", id, ifname);
@@ -396,6 +395,32 @@ static int nic_drop_all(const char *ifname, const struct xf_table *t)
 		if (nic_drop(ifname, t->vals[i].id, &spec))
 			ret = -1;
 	}
+	return ret;
+}
+
+int cli_rule_nic_release(const char *ifname)
+{
+	struct xf_table t;
+	struct xf_maps m;
+	int ret;
+
+	if (!nic_has_rules(ifname))
+		return 0;
+	/* not loaded: nothing of ours to remove, and unload says so */
+	if (xf_maps_open_pinned(ifname, &m))
+		return 0;
+	if (xf_maps_lock(&m)) {
+		xf_maps_close(&m);
+		return -1;
+	}
+	ret = xf_table_read(&m, &t);
+	xf_maps_close(&m);
+	if (ret) {
+		cli_err("cannot read the rules of %s: %s", ifname, strerror(-ret));
+		return -1;
+	}
+	ret = nic_drop_all(ifname, &t);
+	xf_table_free(&t);
 	return ret;
 }
 
