@@ -39,6 +39,14 @@ int do_run(int argc, char **argv);
 int do_gen(int argc, char **argv);
 int do_features(int argc, char **argv);
 
+/*
+ * Remove the hardware flow rules of ifname's rules (rule add ... queue N),
+ * leaving the rules; for unload.  Nothing is asked of a NIC without n-tuple
+ * filters, or of an interface xdp-fwd is not loaded on.  0, or -1 after a
+ * message.
+ */
+int cli_rule_nic_release(const char *ifname);
+
 /* true when argv holds -h or --help before a "--". */
 bool cli_wants_help(int argc, char **argv);
 

@@ -53,6 +53,9 @@ int do_unload(int argc, char **argv)
 		cli_err("usage: xdp-fwd unload IFACE");
 		return XF_EXIT_USAGE;
 	}
+	/* the maps go with the pins: their rules' NIC rules go first */
+	if (cli_rule_nic_release(argv[1]))
+		return XF_EXIT_FAIL;
 	if (xf_unload(argv[1]))
 		return XF_EXIT_FAIL;
 	printf("unloaded from %s\n", argv[1]);

@@ -8,8 +8,12 @@
 #include "cli.h"
 #include "opts.h"
 #include "xf_maps.h"
+#include "xf_ntuple.h"
 #include "xf_rules.h"
 #include "xf_util.h"
+
+#define NO_QUEUE	(-1L)	/* a rule without a NIC rule of its own */
+#define MAX_QUEUE	65535
 
 static int open_rw(const char *ifname, struct xf_maps *m)
 {
@@ -22,11 +26,109 @@ static int open_rw(const char *ifname, struct xf_maps *m)
 	return 0;
 }
 
+/*
+ * Take "queue N" out of the rule words (anywhere in them), for the NIC
+ * rule; *queue stays NO_QUEUE without one.  0, or -1 after a usage message.
+ */
+static int take_queue(int *argc, char **argv, long *queue)
+{
+	__u32 v;
+
+	*queue = NO_QUEUE;
+	for (int i = 0; i < *argc; i++) {
+		if (strcmp(argv[i], "queue"))
+			continue;
+		/* a redirect's device may be called "queue" */
+		if (i > 0 && !strcmp(argv[i - 1], "redirect"))
+			continue;
+		if (*queue != NO_QUEUE) {
+			cli_err("'queue' given twice");
+			return -1;
+		}
+		if (i + 1 >= *argc) {
+			cli_err("'queue' needs a value (an RX queue, 0..%u)", MAX_QUEUE);
+			return -1;
+		}
+		if (xf_parse_u32(argv[i + 1], 0, MAX_QUEUE, &v)) {
+			cli_err("bad queue '%s' (an RX queue, 0..%u)", argv[i + 1], MAX_QUEUE);
+			return -1;
+		}
+		*queue = v;
+		memmove(&argv[i], &argv[i + 2], (*argc - i - 2) * sizeof(*argv));
+		*argc -= 2;
+		i--;
+	}
+	return 0;
+}
+
+/*
+ * The queue of rule id's NIC rule: the NIC's rule at location id, when it
+ * is the one the rule makes (any queue); NO_QUEUE otherwise.
+ */
+static long nic_queue(const char *ifname, __u32 id, const struct xf_rule_spec *spec)
+{
+	struct ethtool_rx_flow_spec want, nic;
+
+	if (xf_ntuple_spec(spec, 0, id, &want, NULL, 0) ||
+	    xf_ntuple_get(ifname, id, &nic) || !xf_ntuple_match(&nic, &want))
+		return NO_QUEUE;
+	return (long)ethtool_get_flow_spec_ring(nic.ring_cookie);
+}
+
+/* Remove rule id's NIC rule, when there is one that is the rule's. */
+static int nic_drop(const char *ifname, __u32 id, const struct xf_rule_spec *spec)
+{
+	char err[256];
+
+	if (nic_queue(ifname, id, spec) == NO_QUEUE)
+		return 0;
+	if (xf_ntuple_del(ifname, id, err, sizeof(err))) {
+		cli_err("%s; the hardware flow rule of rule %u stays", err, id);
+		return -1;
+	}
+	cli_info("removed the hardware flow rule of rule %u from %s", id, ifname);
+	return 0;
+}
+
+/* Whether ifname can hold NIC rules at all: without, skip every other ioctl. */
+static bool nic_has_rules(const char *ifname)
+{
+	return !xf_ntuple_probe(ifname, XF_NTUPLE_ANY_QUEUE, NULL, 0);
+}
+
+/* The spec of the i-th rule of t. */
+static void table_spec(const struct xf_table *t, size_t i, struct xf_rule_spec *spec)
+{
+	xf_rule_from_map(&t->keys[i], &t->vals[i],
+			 &t->set.shape[t->keys[i].slot % XF_MAX_SHAPES], spec);
+}
+
+/*
+ * The NIC rule of the map rule just added as id; when the NIC refuses it,
+ * the map rule goes again, so that the two never disagree.
+ */
+static int add_nic_rule(const char *ifname, struct xf_maps *m, __u32 id,
+			struct ethtool_rx_flow_spec *fs)
+{
+	char err[256], err2[256];
+
+	fs->location = id;
+	if (!xf_ntuple_add(ifname, fs, err, sizeof(err)))
+		return 0;
+	if (xf_rule_del(m, id, err2, sizeof(err2)))
+		cli_err("%s; and rule %u stays in the BPF map without it: %s", err, id, err2);
+	else
+		cli_err("%s; rule not added", err);
+	return -1;
+}
+
 static int rule_add(int argc, char **argv)
 {
+	struct ethtool_rx_flow_spec fs;
 	struct xf_rule_spec spec;
-	char err[256];
+	char err[512];
 	struct xf_maps m;
+	long queue;
 	__u32 id;
 	int ret;
 
@@ -34,7 +136,10 @@ static int rule_add(int argc, char **argv)
 		cli_err("usage: xdp-fwd rule add IFACE " CLI_RULE_WORDS);
 		return XF_EXIT_USAGE;
 	}
-	if (xf_rule_parse(argc - 1, argv + 1, &spec, err, sizeof(err))) {
+	argc--;
+	if (take_queue(&argc, argv + 1, &queue))
+		return XF_EXIT_USAGE;
+	if (xf_rule_parse(argc, argv + 1, &spec, err, sizeof(err))) {
 		cli_err("%s", err);
 		return XF_EXIT_USAGE;
 	}
@@ -42,20 +147,50 @@ static int rule_add(int argc, char **argv)
 		cli_err("%s", err);
 		return XF_EXIT_FAIL;
 	}
+	/* everything that can refuse the NIC rule comes before the map insert */
+	if (queue != NO_QUEUE) {
+		if (xf_ntuple_spec(&spec, queue, 0, &fs, err, sizeof(err))) {
+			cli_err("%s", err);
+			return XF_EXIT_USAGE;
+		}
+		if (xf_ntuple_probe(argv[0], queue, err, sizeof(err))) {
+			cli_err("%s; nothing changed", err);
+			return XF_EXIT_FAIL;
+		}
+	}
 	if (open_rw(argv[0], &m))
 		return XF_EXIT_FAIL;
 	ret = xf_rules_add(&m, &spec, 1, &id, NULL, err, sizeof(err));
-	xf_maps_close(&m);
-	if (ret) {
+	if (ret)
 		cli_err("%s", err);
+	else if (queue != NO_QUEUE)
+		ret = add_nic_rule(argv[0], &m, id, &fs);
+	xf_maps_close(&m);
+	if (ret)
 		return XF_EXIT_FAIL;
-	}
 	printf("%u\n", id);
 	return XF_EXIT_OK;
 }
 
+/* The spec of rule id, read from the maps; false when there is none. */
+static bool rule_spec_of(struct xf_maps *m, __u32 id, struct xf_rule_spec *spec)
+{
+	struct xf_table t;
+	long at;
+
+	if (xf_table_read(m, &t))
+		return false;
+	at = xf_table_find(&t, id);
+	if (at >= 0)
+		table_spec(&t, at, spec);
+	xf_table_free(&t);
+	return at >= 0;
+}
+
 static int rule_del(int argc, char **argv)
 {
+	struct xf_rule_spec spec;
+	bool have_spec;
 	char err[256];
 	struct xf_maps m;
 	__u32 id;
@@ -76,12 +211,16 @@ static int rule_del(int argc, char **argv)
 	}
 	if (open_rw(argv[0], &m))
 		return XF_EXIT_FAIL;
+	have_spec = rule_spec_of(&m, id, &spec);
 	ret = xf_rule_del(&m, id, err, sizeof(err));
 	xf_maps_close(&m);
 	if (ret) {
 		cli_err("%s on %s", err, argv[0]);
 		return XF_EXIT_FAIL;
 	}
+	/* the map rule first: a frame the NIC still steers meets no rule */
+	if (have_spec && nic_has_rules(argv[0]) && nic_drop(argv[0], id, &spec))
+		return XF_EXIT_FAIL;
 	return XF_EXIT_OK;
 }
 
@@ -89,6 +228,7 @@ struct row {
 	__u32 id;
 	struct xf_rule_spec spec;
 	struct xf_counter hits;
+	long queue;		/* read back from the NIC; NO_QUEUE: none */
 };
 
 static int row_cmp(const void *a, const void *b)
@@ -140,6 +280,7 @@ static void row_json(struct jw *w, const struct row *r, const char *text)
 	jw_str(w, "dev", s->action == XF_ACT_REDIRECT ? s->dev : NULL);
 	jw_u64(w, "packets", r->hits.packets);
 	jw_u64(w, "bytes", r->hits.bytes);
+	json_u64_if(w, "queue", r->queue != NO_QUEUE, (unsigned long long)r->queue);
 	jw_str(w, "rule", text);
 	jw_obj_close(w);
 }
@@ -157,12 +298,17 @@ static void rows_print(const struct row *rows, size_t n, bool json)
 		char buf[512];
 
 		xf_rule_format(&rows[i].spec, buf, sizeof(buf));
-		if (json)
+		if (json) {
 			row_json(&w, &rows[i], buf);
-		else
-			printf("%6u %10u %12llu %14llu  %s\n", rows[i].id, rows[i].spec.priority,
-			       (unsigned long long)rows[i].hits.packets,
-			       (unsigned long long)rows[i].hits.bytes, buf);
+			continue;
+		}
+		/* the words of 'rule add', the NIC's queue included */
+		if (rows[i].queue != NO_QUEUE)
+			snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), " queue %ld",
+				 rows[i].queue);
+		printf("%6u %10u %12llu %14llu  %s\n", rows[i].id, rows[i].spec.priority,
+		       (unsigned long long)rows[i].hits.packets,
+		       (unsigned long long)rows[i].hits.bytes, buf);
 	}
 	if (json) {
 		jw_arr_close(&w);
@@ -170,18 +316,23 @@ static void rows_print(const struct row *rows, size_t n, bool json)
 	}
 }
 
-/* The rules with their hit counters, in the order they win. */
-static int rows_read(struct xf_maps *m, const struct xf_table *t, struct row **out)
+/*
+ * The rules with their hit counters and NIC queues, in the order they win.
+ * The NIC is asked only when it can hold flow rules at all.
+ */
+static int rows_read(const char *ifname, struct xf_maps *m, const struct xf_table *t,
+		     struct row **out)
 {
 	struct row *rows = calloc(t->n ? t->n : 1, sizeof(*rows));
+	bool nic = t->n && nic_has_rules(ifname);
 
 	if (!rows)
 		return -ENOMEM;
 	for (size_t i = 0; i < t->n; i++) {
 		rows[i].id = t->vals[i].id;
-		xf_rule_from_map(&t->keys[i], &t->vals[i],
-				 &t->set.shape[t->keys[i].slot % XF_MAX_SHAPES], &rows[i].spec);
+		table_spec(t, i, &rows[i].spec);
 		xf_counter_sum(m->rule_stats, rows[i].id, &rows[i].hits);
+		rows[i].queue = nic ? nic_queue(ifname, rows[i].id, &rows[i].spec) : NO_QUEUE;
 	}
 	qsort(rows, t->n, sizeof(*rows), row_cmp);
 	*out = rows;
@@ -223,7 +374,7 @@ static int rule_list(int argc, char **argv)
 		xf_maps_close(&m);
 		return XF_EXIT_FAIL;
 	}
-	if (!rows_read(&m, &t, &rows)) {
+	if (!rows_read(ifname, &m, &t, &rows)) {
 		rows_print(rows, t.n, json);
 		free(rows);
 		ret = XF_EXIT_OK;
@@ -233,8 +384,49 @@ static int rule_list(int argc, char **argv)
 	return ret;
 }
 
+/* Remove the NIC rules of every rule of t; -1 when one stays. */
+static int nic_drop_all(const char *ifname, const struct xf_table *t)
+{
+	struct xf_rule_spec spec;
+	int ret = 0;
+
+	for (size_t i = 0; i < t->n; i++) {
+		table_spec(t, i, &spec);
+		if (nic_drop(ifname, t->vals[i].id, &spec))
+			ret = -1;
+	}
+	return ret;
+}
+
+int cli_rule_nic_release(const char *ifname)
+{
+	struct xf_table t;
+	struct xf_maps m;
+	int ret;
+
+	if (!nic_has_rules(ifname))
+		return 0;
+	/* not loaded: nothing of ours to remove, and unload says so */
+	if (xf_maps_open_pinned(ifname, &m))
+		return 0;
+	if (xf_maps_lock(&m)) {
+		xf_maps_close(&m);
+		return -1;
+	}
+	ret = xf_table_read(&m, &t);
+	xf_maps_close(&m);
+	if (ret) {
+		cli_err("cannot read the rules of %s: %s", ifname, strerror(-ret));
+		return -1;
+	}
+	ret = nic_drop_all(ifname, &t);
+	xf_table_free(&t);
+	return ret;
+}
+
 static int rule_flush(int argc, char **argv)
 {
+	struct xf_table t = { 0 };
 	struct xf_maps m;
 	size_t n = 0;
 	int ret;
@@ -250,14 +442,24 @@ static int rule_flush(int argc, char **argv)
 	}
 	if (open_rw(argv[0], &m))
 		return XF_EXIT_FAIL;
+	/* the rules as they were, for their NIC rules after the flush */
+	ret = nic_has_rules(argv[0]) ? xf_table_read(&m, &t) : 0;
+	if (ret) {
+		xf_maps_close(&m);
+		cli_err("cannot read the rules of %s: %s", argv[0], strerror(-ret));
+		return XF_EXIT_FAIL;
+	}
 	ret = xf_rules_flush(&m, &n);
 	xf_maps_close(&m);
 	if (ret) {
+		xf_table_free(&t);
 		cli_err("cannot flush the rules of %s: %s", argv[0], strerror(-ret));
 		return XF_EXIT_FAIL;
 	}
+	ret = nic_drop_all(argv[0], &t);
+	xf_table_free(&t);
 	printf("removed %zu rules\n", n);
-	return XF_EXIT_OK;
+	return ret ? XF_EXIT_FAIL : XF_EXIT_OK;
 }
 
 static int rule_load(int argc, char **argv)

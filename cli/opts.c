@@ -532,7 +532,8 @@ const struct cli_cmd cli_cmds[] = {
 	{ "unload", do_unload, "detach it and remove the pins",
 	  "usage: xdp-fwd unload IFACE\n\n"
 	  "Detach xdp-fwd's program from IFACE (only if it is still xdp-fwd's)\n"
-	  "and remove its pins.  Works also when IFACE no longer exists.\n\n", NULL, 14, NULL },
+	  "and remove its pins, after the hardware flow rules of its rules (rule add\n"
+	  "... queue N).  Works also when IFACE no longer exists.\n\n", NULL, 14, NULL },
 	{ "status", do_status, "what is attached where",
 	  "usage: xdp-fwd status [IFACE] [--json]\n\n"
 	  "For each interface xdp-fwd is loaded on (or only IFACE): whether its\n"
@@ -563,7 +564,16 @@ const struct cli_cmd cli_cmds[] = {
 	  "add prints the new rule's id.  A rule matching exactly the same fields as an\n"
 	  "existing one is refused.  At most " XF_STR(XF_MAX_SHAPES) " distinct shapes (sets of fields and prefix\n"
 	  "lengths) can be in use at once.  load reads one rule per line in the words of\n"
-	  "'add' ('#' starts a comment) and adds all of them or none.\n\n", NULL, 15, rule_opts },
+	  "'add' ('#' starts a comment) and adds all of them or none.\n"
+	  "\n"
+	  "queue N (add only, anywhere in the words) also programs IFACE's NIC with a\n"
+	  "hardware flow rule (ethtool n-tuple, e.g. ixgbe's Flow Director) that puts the\n"
+	  "rule's frames on RX queue N, at location ID of the NIC's flow table.  It needs\n"
+	  "proto tcp, udp or sctp, no vlan, and action xsk or pass; a rule without src or\n"
+	  "dst gets the IPv4 flow type (IPv6 traffic needs an address in the rule).  A NIC\n"
+	  "without n-tuple filters (ethtool feature ntuple-filters) refuses it and nothing\n"
+	  "is added.  del, flush and unload remove the NIC rule; list shows its queue.\n"
+	  "Rule files do not take queue.\n\n", NULL, 15, rule_opts },
 	{ "policy", do_policy, "show or set the default action and the parse-error policy",
 	  "usage: xdp-fwd policy IFACE [default ACTION [DEV]] [errors pass|drop] [--json]\n"
 	  "\n"

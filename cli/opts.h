@@ -92,7 +92,8 @@ int cli_parse(const struct cli_cmd *cmd, int argc, char **argv, void *args);
 /* What 'rule add' takes after IFACE, for its usage lines. */
 #define CLI_RULE_WORDS \
 	"[vlan ID] [proto tcp|udp|sctp|icmp|icmpv6|NUM] [src PREFIX] [dst PREFIX]\n" \
-	"      [sport PORT] [dport PORT] [priority N] action pass|drop|tx|xsk|fwd|redirect DEV"
+	"      [sport PORT] [dport PORT] [priority N] action pass|drop|tx|xsk|fwd|redirect DEV\n" \
+	"      [queue N]"
 
 /* The commands' structs of options, filled by cli_parse(). */
 struct load_args {

@@ -244,6 +244,11 @@ int xf_rule_parse(int argc, char **argv, struct xf_rule_spec *spec,
 		const char *w = argv[i], *arg = i + 1 < argc ? argv[i + 1] : NULL;
 		long bit;
 
+		/* `rule add` takes 'queue N' out before it gets here */
+		if (!strcmp(w, "queue"))
+			return fail(err, errlen,
+				    "'queue' is only for 'xdp-fwd rule add' on the command line "
+				    "(one hardware flow rule at a time), not in rule files");
 		if (have_action)
 			return fail(err, errlen, "unexpected '%s' after the action", w);
 		bit = rule_word_field(w);

@@ -42,6 +42,7 @@ const char *xf_version(void);
 #include "xf_loader.h"
 #include "xf_maps.h"
 #include "xf_rules.h"
+#include "xf_ntuple.h"
 #include "xf_proc.h"
 #include "xf_xsk.h"
 #include "xf_iface.h"

@@ -15,9 +15,11 @@
 #   d. every output documented in doc/JSON.md parses and has the documented
 #      keys (and no others);
 #   e. features on a veth and on lo, and on a missing interface;
-#   f. stats --prometheus is valid exposition format, with the counters.
+#   f. stats --prometheus is valid exposition format, with the counters;
+#   g. rule add ... queue N is refused on a veth (no n-tuple filters) with
+#      nothing changed, and its usage errors name the bad value.
 #
-# d-f run in a network namespace of our own, xft-ops-PID, holding a veth pair
+# d-g run in a network namespace of our own, xft-ops-PID, holding a veth pair
 # v0 <-> v1; a trap deletes it on every way out.  Each scenario is ONE
 # `ip netns exec` of this script with --inner SCENARIO (each exec gets a
 # fresh mount namespace, and the bpffs holding the pins must outlive the
@@ -128,12 +130,40 @@ inner_features() {
 	ip link set dev v1 xdp off
 }
 
+# rule add ... queue N on a veth, which has no n-tuple filters: refused
+# before anything changes, and every other way of getting 'queue' wrong
+inner_ntuple() {
+	# no IPv6 on the new pair: no DAD or MLD frame moves the counters
+	sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+	inner_setup || return 1
+	rec nt-load "$XF" load v0
+	rec nt-add "$XF" rule add v0 proto udp dport 7 action pass
+	rec nt-list-0 "$XF" rule list v0 --json
+	rec nt-stats-0 "$XF" stats v0 --json
+	rec nt-queue "$XF" rule add v0 proto udp dport 9 action xsk queue 1
+	rec nt-list-1 "$XF" rule list v0 --json
+	rec nt-stats-1 "$XF" stats v0 --json
+	rec nt-queue-x "$XF" rule add v0 proto udp dport 9 action xsk queue x
+	rec nt-queue-none "$XF" rule add v0 proto udp dport 9 action xsk queue
+	rec nt-queue-drop "$XF" rule add v0 proto udp dport 9 queue 1 action drop
+	printf 'proto udp dport 9 action xsk queue 1\n' >"$OUT/queue.rules"
+	rec nt-file "$XF" rule load v0 "$OUT/queue.rules"
+	rec nt-list-2 "$XF" rule list v0 --json
+	rec nt-list-text "$XF" rule list v0
+	rec nt-next "$XF" rule add v0 proto udp dport 9 action xsk
+	rec nt-del "$XF" rule del v0 2
+	rec nt-flush "$XF" rule flush v0
+	rec nt-unload "$XF" unload v0
+	sysctl -qw net.ipv6.conf.all.disable_ipv6=0 net.ipv6.conf.default.disable_ipv6=0
+}
+
 if [ "${1:-}" = --inner ]; then
 	OUT=$3
 	BPF_OBJ=${4:-}
 	case $2 in
 	json) inner_json ;;
 	features) inner_features ;;
+	ntuple) inner_ntuple ;;
 	*) echo "unknown scenario $2" >&2; exit 2 ;;
 	esac
 	exit $?
@@ -386,6 +416,7 @@ test_completion() {
 	check "'xdp-fwd rule add ' offers lo (interfaces)" offers lo xdp-fwd rule add ""
 	check "'xdp-fwd rule add lo proto ' offers icmpv6" offers icmpv6 xdp-fwd rule add lo proto ""
 	check "'xdp-fwd rule add lo action ' offers redirect" offers redirect xdp-fwd rule add lo action ""
+	check "'xdp-fwd rule add lo proto udp ' offers queue" offers queue xdp-fwd rule add lo proto udp ""
 	check "'xdp-fwd features ' offers lo" offers lo xdp-fwd features ""
 	check "'xdp-fwd stats lo --p' offers --prometheus" offers --prometheus xdp-fwd stats lo --p
 	check "'xdp-fwd policy lo default ' offers drop" offers drop xdp-fwd policy lo default ""
@@ -577,6 +608,43 @@ test_prometheus() {
 	check "  ... saying so" grep -q -- "--prometheus excludes --interval" "$o/prom-interval.err"
 }
 
+test_ntuple() {
+	echo "# g: rule add ... queue N (hardware flow rules) on a veth (namespace $NS)"
+	local o=$WORK/ntuple
+	mkdir -p "$o"
+	netns_run ntuple "$o"
+	check_eq "scenario ran (load v0, one rule added)" \
+		"$(rc_of "$o/nt-load") $(rc_of "$o/nt-add")" "0 0"
+	check_eq "'queue 1' on a veth fails (1)" "$(rc_of "$o/nt-queue")" 1
+	check "  ... naming the missing NIC feature, ntuple-filters" grep -qF \
+		"v0 has no hardware flow rules (ethtool feature ntuple-filters: off [fixed]); 'queue 1' needs a NIC with n-tuple filters" \
+		"$o/nt-queue.err"
+	check "  ... and prints no rule id" test ! -s "$o/nt-queue.out"
+	check "  ... rule list --json is unchanged" cmp "$o/nt-list-0.out" "$o/nt-list-1.out"
+	check "  ... stats --json is unchanged" cmp "$o/nt-stats-0.out" "$o/nt-stats-1.out"
+	check_eq "  ... and the next rule gets id 2 (none was taken)" "$(cat "$o/nt-next.out")" 2
+	check_eq "'queue x' is a usage error (2)" "$(rc_of "$o/nt-queue-x")" 2
+	check "  ... naming 'x'" grep -q "bad queue 'x'" "$o/nt-queue-x.err"
+	check_eq "'queue' without N is a usage error (2)" "$(rc_of "$o/nt-queue-none")" 2
+	check "  ... saying it needs a value" grep -q "'queue' needs a value" "$o/nt-queue-none.err"
+	check_eq "'queue 1' with action drop is a usage error (2)" "$(rc_of "$o/nt-queue-drop")" 2
+	check "  ... naming the actions it takes" grep -q "action xsk or pass (not 'drop')" \
+		"$o/nt-queue-drop.err"
+	check_eq "'queue' in a rule file is a usage error (2)" "$(rc_of "$o/nt-file")" 2
+	check "  ... naming the line and the word" grep -q "queue.rules:1: 'queue' is only for" \
+		"$o/nt-file.err"
+	check "  ... and loads nothing" cmp "$o/nt-list-0.out" "$o/nt-list-2.out"
+	check_eq "rule list --json rows have \"queue\": null" \
+		"$(jget "$o/nt-list-0.out" '[r["queue"] for r in d]')" "[None]"
+	check "rule list (text) shows no queue" bash -c "! grep -q queue '$o/nt-list-text.out'"
+	check_eq "rule del and flush exit 0 (no NIC rule to remove)" \
+		"$(rc_of "$o/nt-del") $(rc_of "$o/nt-flush")" "0 0"
+	if grep -q . "$o/inner.log"; then
+		echo "# inner log:"
+		sed 's/^/#   /' "$o/inner.log" | head -n 20
+	fi
+}
+
 ns_add "$NS" || skip "cannot create network namespace $NS"
 veth_ok "$NS" "$NS" || skip "no veth"
 
@@ -586,6 +654,7 @@ test_completion
 test_json
 test_features
 test_prometheus
+test_ntuple
 
 ip netns del "$NS" 2>/dev/null
 check_eq "namespace $NS is gone" "$(ip netns list | grep -cw "$NS")" 0

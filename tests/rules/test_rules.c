@@ -104,6 +104,9 @@ static const struct {
 	{ "proto icmp dport 80 action drop", "ports need proto" },
 	{ "proto icmp src 2001:db8::/32 action drop", "never matches IPv6" },
 	{ "proto icmpv6 src 10.0.0.0/8 action drop", "never matches IPv4" },
+	/* 'queue N' is the command line's, taken out before parsing */
+	{ "proto udp queue 1 action xsk", "'queue' is only for 'xdp-fwd rule add'" },
+	{ "proto udp action xsk queue 1", "not in rule files" },
 };
 
 static void test_bad_rules_are_named(void **state)
