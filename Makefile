@@ -42,8 +42,8 @@ BPF_HDRS := $(wildcard bpf/*.h common/*.h headers/*.h)
 # libxdpfwd (lib/, public headers in headers/xdpfwd/), one set of PIC objects
 # for both the .a and the .so.  The .so exports only the public xf_* API
 # (lib/libxdpfwd.map); its soname changes with LIB_MAJOR.
-LIB_MAJOR   := 1
-LIB_VERSION := 1.0.0
+LIB_MAJOR   := 2
+LIB_VERSION := 2.0.0
 LIB_SRCS  := $(wildcard lib/*.c)
 LIB_OBJS  := $(patsubst lib/%.c,$(BUILD)/lib/%.o,$(LIB_SRCS))
 LIB_SO    := $(BUILD)/libxdpfwd.so.$(LIB_VERSION)

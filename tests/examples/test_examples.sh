@@ -165,8 +165,8 @@ scen_build() {
 	check "build: its compiler lines point into the scratch root, never the tree" \
 		bash -c "grep -q -- '-I$dest/usr/include/xdpfwd' '$WORK/ex-build.log' &&
 			! grep -q -- '$ROOT' '$WORK/ex-build.log'"
-	check "build: flowcount links the installed libxdpfwd.so.1" bash -c \
-		"LD_LIBRARY_PATH='$dest/usr/lib' ldd '$ex/flowcount' | grep -q '$dest/usr/lib/libxdpfwd.so.1'"
+	check "build: flowcount links the installed libxdpfwd.so.2" bash -c \
+		"LD_LIBRARY_PATH='$dest/usr/lib' ldd '$ex/flowcount' | grep -q '$dest/usr/lib/libxdpfwd.so.2'"
 	check "build: README quotes flowcount's processor as examples/flowcount.c has it" \
 		"$PY" -c '
 import sys

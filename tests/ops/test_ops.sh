@@ -281,13 +281,13 @@ PUB_HDRS=$(cd "$ROOT" && ls headers/xdpfwd/*.h common/xf_abi.h common/xf_parse.h
 EX_SRCS=$(cd "$ROOT" && ls examples/*.c examples/*.h examples/Makefile)
 FILES="sbin/xdp-fwd lib/bpf/xdp_fwd.bpf.o share/man/man8/xdp-fwd.8
 share/bash-completion/completions/xdp-fwd lib/systemd/system/xdp-fwd@.service \
-lib/systemd/system/xdp-fwd-run@.service lib/libxdpfwd.a lib/libxdpfwd.so.1.0.0 \
+lib/systemd/system/xdp-fwd-run@.service lib/libxdpfwd.a lib/libxdpfwd.so.2.0.0 \
 lib/pkgconfig/libxdpfwd.pc
 $(for h in $PUB_HDRS; do echo "include/xdpfwd/${h##*/}"; done)
 $(for e in $EX_SRCS; do echo "share/doc/xdp-fwd/examples/${e##*/}"; done)"
 NFILES=$(wc -w <<<"$FILES")
 # the .so's links, beside the files
-LINKS="lib/libxdpfwd.so lib/libxdpfwd.so.1"
+LINKS="lib/libxdpfwd.so lib/libxdpfwd.so.2"
 
 installed_all() {	# installed_all ROOTDIR
 	local f
@@ -295,7 +295,7 @@ installed_all() {	# installed_all ROOTDIR
 		[ -f "$1/$f" ] || { echo "missing $1/$f"; return 1; }
 	done
 	for f in $LINKS; do
-		[ "$(readlink "$1/$f")" = libxdpfwd.so.1.0.0 ] || { echo "bad link $1/$f"; return 1; }
+		[ "$(readlink "$1/$f")" = libxdpfwd.so.2.0.0 ] || { echo "bad link $1/$f"; return 1; }
 	done
 }
 
@@ -333,9 +333,9 @@ test_install() {
 		"grep -qx 'prefix=$prefix' '$dest$prefix/lib/pkgconfig/libxdpfwd.pc' &&
 		 grep -qx 'libdir=$prefix/lib' '$dest$prefix/lib/pkgconfig/libxdpfwd.pc' &&
 		 grep -qx 'includedir=$prefix/include' '$dest$prefix/lib/pkgconfig/libxdpfwd.pc'"
-	check "  ... the .so exports only xf_* (soname libxdpfwd.so.1)" bash -c \
-		"objdump -p '$dest$prefix/lib/libxdpfwd.so.1.0.0' | grep -q 'SONAME *libxdpfwd.so.1\$' &&
-		 ! nm -D --defined-only '$dest$prefix/lib/libxdpfwd.so.1.0.0' |
+	check "  ... the .so exports only xf_* (soname libxdpfwd.so.2)" bash -c \
+		"objdump -p '$dest$prefix/lib/libxdpfwd.so.2.0.0' | grep -q 'SONAME *libxdpfwd.so.2\$' &&
+		 ! nm -D --defined-only '$dest$prefix/lib/libxdpfwd.so.2.0.0' |
 			awk '\$2 ~ /[TDBR]/ && \$3 !~ /^xf_/' | grep -q ."
 	check "  ... the binary is executable and runs" "$dest$prefix/sbin/xdp-fwd" --help
 	check "  ... the object is the build's" cmp "$dest$prefix/lib/bpf/xdp_fwd.bpf.o" \
