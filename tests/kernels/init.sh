@@ -8,14 +8,15 @@
 # assignments: XF_ROOT, the project's directory on the host; XF_BUILD, the
 # build directory, and XF_BUILD_SHARE, set when it is not inside XF_ROOT and
 # comes on a share of its own; XF_OUT, the host directory for results; XF_MODROOT, the unpacked kernel package's module
-# root; XF_KERNELS_ONLY, the parts of guest.sh to run, empty for all).
+# root; XF_KERNELS_ONLY, the parts of the guest script to run, empty for
+# all; XF_GUEST, that script in tests/kernels).
 #
 # It mounts the host's root read-only over 9p (tag "host"), the project
 # (tag "proj") and the build directory (tag "build") read-only on top, and
 # the results directory read-write (tag "out"), then chroots into the host's root so the
 # guest runs the very binaries the host built, and runs
-# tests/kernels/guest.sh there.  The exit status goes to $XF_OUT/rc, and the
-# guest powers off whatever happens.
+# tests/kernels/$XF_GUEST (guest.sh or guest-mq.sh) there.  The exit status
+# goes to $XF_OUT/rc, and the guest powers off whatever happens.
 
 /bin/busybox --install -s /bin
 export PATH=/bin
@@ -73,7 +74,7 @@ mkdir -p "/host$XF_OUT" && mnt9p out "/host$XF_OUT" || fail "cannot mount the re
 chroot /host /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/tmp \
 	XF_OUT="$XF_OUT" XF_MODROOT="$XF_MODROOT" XF_KERNELS_ONLY="$XF_KERNELS_ONLY" \
 	XF_BUILD="$XF_BUILD" \
-	/bin/bash "$XF_ROOT/tests/kernels/guest.sh"
+	/bin/bash "$XF_ROOT/tests/kernels/${XF_GUEST:-guest.sh}"
 echo $? >"/host$XF_OUT/rc"
 sync
 umount "/host$XF_OUT"

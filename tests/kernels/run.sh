@@ -27,6 +27,15 @@
 # device, without that feature: sid's driver reports zero-copy for it, but
 # refuses the zero-copy bind, and `run` must fall back to copy mode.
 #
+# A second topology, "mq", boots each kernel again as a 4-CPU q35 machine
+# with two multi-queue NICs: QEMU's Intel 82576 (igb, the closest model of
+# ixgbe QEMU has) and a virtio-net device with mq=on, rss=on and 4 queue
+# pairs, each on a tap device (tests/kernels/mq.conf).  The taps live in a
+# network namespace this script creates and QEMU runs in; the traffic
+# source is that namespace, on the host: the guest (tests/kernels/guest-mq.sh)
+# asks for each send or receive with a file in the results directory, and
+# serve() below runs tests/xsk/udp_send.py or udp_recv.py there.
+#
 # Prints the guest's "ok"/"FAIL" lines as they come, and last
 # "kernels: NAME: N passed, M failed" per kernel.  Exit 0 when every kernel
 # passed, 1 otherwise (a verifier rejection, a failed check, a guest that did
@@ -37,7 +46,9 @@
 #   XF_QEMU_TIMEOUT=S          seconds one guest may run (default 1200)
 #   XF_QEMU_NIC_OPTS=OPTS      the -device options of both virtio-net NICs
 #                              instead of the default above
-#   XF_KERNELS_ONLY="bpf ..."  run only these parts in the guest (guest.sh)
+#   XF_KERNELS_ONLY="bpf ..."  run only these parts in the guest (guest.sh,
+#                              guest-mq.sh: a part either knows)
+#   XF_KERNEL_TOPOLOGIES=T     the topologies to boot: "virtio mq" (default)
 #   XF_DEBIAN_MIRROR=URL       the archive for sid (http://deb.debian.org/debian)
 
 set -uo pipefail
@@ -58,10 +69,20 @@ QEMU=qemu-system-x86_64
 MIRROR=${XF_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
 
+TOPOS=${XF_KERNEL_TOPOLOGIES:-virtio mq}
+MQ_NS=xfk-mq-$$
+# shellcheck source=tests/kernels/mq.conf
+. "$HERE/mq.conf"
+
 die() {
 	echo "kernels: $*" >&2
 	exit 1
 }
+
+cleanup() {
+	ip netns del "$MQ_NS" 2>/dev/null
+}
+trap cleanup EXIT
 
 # shellcheck source=tests/lib/harness.sh
 . "$ROOT/tests/lib/harness.sh"
@@ -240,7 +261,8 @@ mod_order() {
 	}' "$builtin" "$base/modules.dep"
 }
 
-# initramfs PKG OUT: OUT/initrd.gz for PKG's kernel.
+# initramfs PKG OUT GUEST: OUT/initrd.gz for PKG's kernel, running the
+# guest script GUEST (in tests/kernels).
 initramfs() {
 	local modroot out=$2 ver dir m
 	modroot=$(modbase "$CACHE/$1")
@@ -262,34 +284,127 @@ initramfs() {
 		esac
 		basename "${m%.xz}" >>"$dir/modules"
 	done <"$out/modules.list"
-	printf 'XF_ROOT=%q\nXF_BUILD=%q\nXF_BUILD_SHARE=%q\nXF_OUT=%q\nXF_MODROOT=%q\nXF_KERNELS_ONLY=%q\n' \
-		"$ROOT" "$BUILD" "$BUILD_SHARE" "$out" "$modroot" "${XF_KERNELS_ONLY:-}" >"$dir/xf.conf"
+	printf 'XF_ROOT=%q\nXF_BUILD=%q\nXF_BUILD_SHARE=%q\nXF_OUT=%q\nXF_MODROOT=%q\nXF_KERNELS_ONLY=%q\nXF_GUEST=%q\n' \
+		"$ROOT" "$BUILD" "$BUILD_SHARE" "$out" "$modroot" "${XF_KERNELS_ONLY:-}" "$3" >"$dir/xf.conf"
 	(cd "$dir" && find . | busybox cpio -o -H newc 2>/dev/null | gzip -1) >"$out/initrd.gz"
 }
 
-# boot PKG OUT: run the guest; its console goes to OUT/console.log, the
-# test lines of it to stdout, its exit status to OUT/rc.
-boot() {
-	local pkg=$1 out=$2 kernel nic=${XF_QEMU_NIC_OPTS-disable-legacy=on,iommu_platform=on}
-	kernel=$(vmlinuz "$CACHE/$pkg")
+# qemu_common PKG OUT: the options every guest gets (kernel, initramfs,
+# console, the 9p shares) into QARGS.
+qemu_common() {
+	local kernel
+	kernel=$(vmlinuz "$CACHE/$1")
+	# shellcheck disable=SC2054 # the commas are QEMU's
+	QARGS=(-accel tcg -cpu max -m 2048
+		-nographic -no-reboot -nodefaults -serial stdio
+		-kernel "$kernel" -initrd "$2/initrd.gz"
+		-append "console=ttyS0 quiet panic=-1 net.ifnames=0"
+		-virtfs local,path=/,mount_tag=host,security_model=none,readonly=on,multidevs=remap
+		-virtfs "local,path=$ROOT,mount_tag=proj,security_model=none,readonly=on,multidevs=remap")
+	[ -n "$BUILD_SHARE" ] &&
+		QARGS+=(-virtfs "local,path=$BUILD,mount_tag=build,security_model=none,readonly=on,multidevs=remap")
+	QARGS+=(-virtfs "local,path=$2,mount_tag=out,security_model=none")
+}
+
+# console OUT: the guest's console (stdin) to OUT/console.log, its test
+# lines to stdout.
+console() {
+	sed -u 's/\r$//' | tee "$1/console.log" |
+		grep --line-buffered -E '^(ok - |FAIL - |# |#   |kernel )'
+}
+
+# boot_virtio PKG OUT: run the virtio-net guest; its console goes to
+# OUT/console.log, the test lines of it to stdout, its exit status to OUT/rc.
+boot_virtio() {
+	local out=$2 nic=${XF_QEMU_NIC_OPTS-disable-legacy=on,iommu_platform=on}
+	qemu_common "$1" "$out"
 	rm -f "$out/rc"
-	timeout --foreground -k 10 "$TIMEOUT" "$QEMU" \
-		-accel tcg -cpu max -smp 2 -m 2048 \
-		-nographic -no-reboot -nodefaults -serial stdio \
-		-kernel "$kernel" -initrd "$out/initrd.gz" \
-		-append "console=ttyS0 quiet panic=-1 net.ifnames=0" \
-		-virtfs local,path=/,mount_tag=host,security_model=none,readonly=on,multidevs=remap \
-		-virtfs "local,path=$ROOT,mount_tag=proj,security_model=none,readonly=on,multidevs=remap" \
-		${BUILD_SHARE:+-virtfs "local,path=$BUILD,mount_tag=build,security_model=none,readonly=on,multidevs=remap"} \
-		-virtfs "local,path=$out,mount_tag=out,security_model=none" \
+	timeout --foreground -k 10 "$TIMEOUT" "$QEMU" "${QARGS[@]}" -smp 2 \
 		-netdev hubport,id=n0,hubid=0 \
 		-device "virtio-net-pci,romfile=,netdev=n0,mac=52:54:00:78:66:00${nic:+,$nic}" \
 		-netdev hubport,id=n1,hubid=0 \
 		-device "virtio-net-pci,romfile=,netdev=n1,mac=52:54:00:78:66:01${nic:+,$nic}" \
 		-netdev hubport,id=n2,hubid=1 \
 		-device "virtio-net-pci,romfile=,netdev=n2,mac=52:54:00:78:66:02" \
-		</dev/null 2>&1 | sed -u 's/\r$//' | tee "$out/console.log" |
-		grep --line-buffered -E '^(ok - |FAIL - |# |#   |kernel )' 
+		</dev/null 2>&1 | console "$out"
+}
+
+# mq_netns: the namespace holding the two taps and the host's end of each
+# link, IPv6 off and neighbours static, so the only frames on either link
+# are the tests' own.
+mq_netns() {
+	local ns=$MQ_NS
+	ip netns del "$ns" 2>/dev/null
+	ip netns add "$ns" || return 1
+	ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+		net.ipv6.conf.default.disable_ipv6=1 || return 1
+	ip -n "$ns" link set lo up &&
+		ip -n "$ns" tuntap add dev "$MQ_TAP_IGB" mode tap &&
+		ip -n "$ns" tuntap add dev "$MQ_TAP_VIO" mode tap multi_queue &&
+		ip -n "$ns" link set "$MQ_TAP_IGB" address "$MQ_TAP_IGB_MAC" up &&
+		ip -n "$ns" link set "$MQ_TAP_VIO" address "$MQ_TAP_VIO_MAC" up &&
+		ip -n "$ns" addr add "$MQ_HOST_IGB/24" dev "$MQ_TAP_IGB" &&
+		ip -n "$ns" addr add "$MQ_HOST_VIO/24" dev "$MQ_TAP_VIO" &&
+		ip -n "$ns" neigh replace "$MQ_GUEST_IGB" lladdr "$MQ_IGB_MAC" dev "$MQ_TAP_IGB" nud permanent &&
+		ip -n "$ns" neigh replace "$MQ_GUEST_VIO" lladdr "$MQ_VIO_MAC" dev "$MQ_TAP_VIO" nud permanent
+}
+
+# serve DIR: the guest's traffic requests, until killed.  A
+# request is DIR/NAME.req, one word per line: send or recv, then the
+# arguments of tests/xsk/udp_send.py or udp_recv.py, run in the taps'
+# namespace (bounded: udp_send.py by its count and --timeout, both by
+# timeout(1)).  Its stdout goes to DIR/NAME.out, stderr to DIR/NAME.err,
+# and its exit status last to DIR/NAME.rc.  A recv runs in the
+# background; the guest waits for its --ready file.
+serve() {
+	local dir=$1 r name tool a
+	trap 'kill $(jobs -p) 2>/dev/null; exit 0' TERM
+	while :; do
+		for r in "$dir"/*.req; do
+			[ -e "$r" ] || continue
+			name=${r%.req}
+			mapfile -t a <"$r"
+			rm -f "$r"
+			case ${a[0]} in
+			send) tool=udp_send.py ;;
+			recv) tool=udp_recv.py ;;
+			*) echo "unknown request '${a[0]}'" >"$name.err"; echo 2 >"$name.rc"; continue ;;
+			esac
+			(ip netns exec "$MQ_NS" timeout -k 2 180 /usr/bin/python3 "$ROOT/tests/xsk/$tool" \
+				"${a[@]:1}" >"$name.out" 2>"$name.err"
+			echo $? >"$name.rc.tmp" && mv "$name.rc.tmp" "$name.rc") &
+		done
+		sleep 0.1
+	done
+}
+
+# boot_mq PKG OUT: the multi-queue guest (see the top of this file), QEMU
+# started inside the taps' namespace.
+boot_mq() {
+	local out=$2 spid dev
+	qemu_common "$1" "$out"
+	rm -f "$out/rc"
+	rm -rf "$out/rpc"
+	mkdir -p "$out/rpc"
+	if ! mq_netns; then
+		echo "FAIL - $1: cannot set up the taps' namespace $MQ_NS"
+		return
+	fi
+	serve "$out/rpc" &
+	spid=$!
+	dev=disable-legacy=on,iommu_platform=on,mq=on,rss=on,vectors=$((2 * MQ_QUEUES + 2))
+	ip netns exec "$MQ_NS" timeout --foreground -k 10 "$TIMEOUT" "$QEMU" "${QARGS[@]}" \
+		-M q35 -smp "$MQ_QUEUES" \
+		-device pcie-root-port,id=rp0,chassis=1,slot=1 \
+		-netdev "tap,id=n0,ifname=$MQ_TAP_IGB,script=no,downscript=no" \
+		-device "igb,bus=rp0,romfile=,netdev=n0,mac=$MQ_IGB_MAC" \
+		-device pcie-root-port,id=rp1,chassis=2,slot=2 \
+		-netdev "tap,id=n1,ifname=$MQ_TAP_VIO,script=no,downscript=no,vhost=off,queues=$MQ_QUEUES" \
+		-device "virtio-net-pci,bus=rp1,romfile=,netdev=n1,mac=$MQ_VIO_MAC,$dev" \
+		</dev/null 2>&1 | console "$out"
+	kill "$spid"
+	wait "$spid"
+	ip netns del "$MQ_NS"
 }
 
 pkgs=()
@@ -307,30 +422,43 @@ else
 	done
 fi
 
-total_fail=0
-summary=()
-for pkg in "${pkgs[@]}"; do
-	echo "# kernel package $pkg"
-	fetch "$pkg"
+# boot_one PKG TOPO: boot PKG's guest of topology TOPO and tally it
+boot_one() {
+	local pkg=$1 topo=$2 out rc pass fail t0 t1 guest=guest.sh
 	out=$CACHE/run-$pkg
+	[ "$topo" = mq ] && { out="$out-mq"; guest="guest-mq.sh"; }
 	mkdir -p "$out"
 	rm -f "$out"/*.log "$out"/rc "$out"/*.json
-	initramfs "$pkg" "$out"
+	initramfs "$pkg" "$out" "$guest"
 	t0=$(date +%s)
-	boot "$pkg" "$out"
+	"boot_$topo" "$pkg" "$out"
 	t1=$(date +%s)
 	rc=$(cat "$out/rc" 2>/dev/null || echo none)
 	pass=$(grep -c '^ok - ' "$out/console.log")
 	fail=$(grep -c '^FAIL - ' "$out/console.log")
 	if [ "$rc" != 0 ]; then
 		if [ "$rc" = none ]; then
-			echo "FAIL - $pkg: the guest did not finish (timeout ${TIMEOUT}s or crash); its console's end:"
+			echo "FAIL - $pkg ($topo): the guest did not finish (timeout ${TIMEOUT}s or crash); its console's end:"
 			grep -v '^\(ok\|FAIL\) - ' "$out/console.log" | tail -n 40 | sed 's/^/#   /'
 		fi
 		[ "$fail" -eq 0 ] && fail=1
 	fi
-	summary+=("kernels: $pkg: $pass passed, $fail failed ($((t1 - t0)) s)")
+	summary+=("kernels: $pkg ($topo): $pass passed, $fail failed ($((t1 - t0)) s)")
 	total_fail=$((total_fail + fail))
+}
+
+total_fail=0
+summary=()
+for pkg in "${pkgs[@]}"; do
+	fetch "$pkg"
+	for topo in $TOPOS; do
+		case $topo in
+		virtio | mq) ;;
+		*) die "unknown topology '$topo' (known: virtio mq)" ;;
+		esac
+		echo "# kernel package $pkg, topology $topo"
+		boot_one "$pkg" "$topo"
+	done
 done
 printf '%s\n' "${summary[@]}"
 [ "$total_fail" -eq 0 ]
