@@ -223,10 +223,15 @@ channels() {	# channels IFACE: its combined channel count
 
 # ------------------------------------------------------------------ parts
 
-# rss IFACE: the exact per-queue delivery of many flows, two steered
-# ports and one passed
+# rss IFACE ZC MODE WEIGHTS HOW: the exact per-queue delivery of many
+# flows, two steered ports and one passed.  HOW is predict where the
+# device follows the guest's RSS configuration (igb): every count is
+# checked against mq_check.py's prediction; driver where it may not
+# (virtio-net, see part_vio_rss): the consumer's and the program's
+# per-queue counts are checked against the driver's per-queue XDP
+# redirect counters, and the prediction is only reported.
 rss() {
-	local d=$1 n=2400 m=600 zc=$2 mode=$3 weights=$4 p1 p2 pk s1 s2 s3 drv c
+	local d=$1 n=2400 m=600 zc=$2 mode=$3 weights=$4 how=$5 p1 p2 pk s1 s2 s3 drv c want
 	local pcap=$WORK/$d-rss.pcap
 
 	RUN_IFACE=$d
@@ -242,9 +247,10 @@ rss() {
 	p1=$(predict "$d" $PORT $n)
 	p2=$(predict "$d" $PORT2 $n)
 	pk=$(predict "$d" $PORT_K $m)
-	note "$d: RSS puts $PORT's flows on $p1, $PORT2's on $p2, $PORT_K's on $pk"
-	check_eq "$d rss: the flows spread over all $MQ_QUEUES queues (a premise, from ethtool -x)" \
-		"$(jget - 'len(d)' <<<"$p1")" $MQ_QUEUES
+	note "$d: ethtool -x predicts $PORT's flows on $p1, $PORT2's on $p2, $PORT_K's on $pk"
+	[ "$how" = predict ] &&
+		check_eq "$d rss: the flows spread over all $MQ_QUEUES queues (a premise, from ethtool -x)" \
+			"$(jget - 'len(d)' <<<"$p1")" $MQ_QUEUES
 	listen "$d-k" --port $PORT_K --bind "$(guest_ip "$d")" --expect $m --timeout 120
 	ethtool -S "$d" >"$WORK/$d-rss.before"
 	run_bg "$d-rss" --mode capture --write "$pcap" --duration 400 $zc
@@ -261,12 +267,24 @@ rss() {
 	check_eq "$d rss: run exits 0" "$RUN_RC" 0
 	check_eq "$d rss: every queue ran in $mode mode" \
 		"$(rj '(len(d["queues"]), sorted(set(q["mode"] for q in d["queues"])))')" "($MQ_QUEUES, ['$mode'])"
-	check_eq "$d rss: each queue's socket got exactly the steered frames RSS put on that queue" \
-		"$(run_queues)" "$(sum_queues "$p1" "$p2")"
-	check_eq "$d rss: the program's per-queue xsk counts agree" "$c" "$(sum_queues "$p1" "$p2")"
 	drv=$("$PY" "$MQC" delta "$WORK/$d-rss.before" "$WORK/$d-rss.after")
-	check_eq "$d rss: the driver's per-queue counts (ethtool -S) are the steered and passed frames" \
-		"$drv" "$(sum_queues "$p1" "$p2" "$pk")"
+	if [ "$how" = predict ]; then
+		want=$(sum_queues "$p1" "$p2")
+		check_eq "$d rss: each queue's socket got exactly the steered frames RSS put on that queue" \
+			"$(run_queues)" "$want"
+		check_eq "$d rss: the driver's per-queue counts (ethtool -S) are the steered and passed frames" \
+			"$drv" "$(sum_queues "$p1" "$p2" "$pk")"
+	else
+		want=$("$PY" "$MQC" delta --what redirects "$WORK/$d-rss.before" "$WORK/$d-rss.after")
+		note "$d: the device put the steered frames on $want (ethtool -x predicted $(sum_queues "$p1" "$p2"))"
+		check_eq "$d rss: the steered frames came in on all $MQ_QUEUES queues" \
+			"$(jget - 'len(d)' <<<"$want")" $MQ_QUEUES
+		check_eq "$d rss: each queue's socket got exactly the frames the driver redirected on that queue" \
+			"$(run_queues)" "$want"
+		check_eq "$d rss: the driver counted the steered and the passed frames, no more" \
+			"$(jget - 'sum(d.values())' <<<"$drv")" $((2 * n + m))
+	fi
+	check_eq "$d rss: the program's per-queue xsk counts agree" "$c" "$want"
 	check_eq "$d rss: no rx_dropped, rx_ring_full, capture_missed" \
 		"$(rj 'sum(q["rx_dropped"] + q["rx_ring_full"] for q in d["queues"]) + d["capture_missed"]')" 0
 	check "$d rss: the capture holds every steered datagram once, in order per flow, intact" \
@@ -488,14 +506,16 @@ part_igb_ntuple() {
 	"$XF" unload $IGB >/dev/null
 }
 
-# virtio-net keeps its default table: under `weight 1 2 3 4` QEMU 10's
-# device steered the flows by some other table than the one the unstable
-# kernel's driver reports (the driver, the program and the consumer still
-# agreed on every queue's count), see the README
-part_igb_rss() { rss $IGB "$ZC_FLAG" "$IGB_MODE" "1 2 3 4"; }
+# QEMU's multi-queue virtio-net does not always steer by the guest's RSS
+# configuration: on 6.1 with the default table, and on the unstable kernel
+# after `weight 1 2 3 4`, the frames stayed on the tap queue the host's tun
+# driver had picked (the same per-queue counts on both, whatever the key
+# and table).  Its steering is therefore checked against the driver's own
+# per-queue counters, not predicted; igb follows the prediction exactly.
+part_igb_rss() { rss $IGB "$ZC_FLAG" "$IGB_MODE" "1 2 3 4" predict; }
 part_igb_rxfh() { rxfh $IGB "$ZC_FLAG"; }
 part_igb_zerocopy() { zerocopy $IGB "$IGB_ZC_RUN"; }
-part_vio_rss() { rss $VIO "$VIO_FLAG" "$VIO_MODE" ""; }
+part_vio_rss() { rss $VIO "$VIO_FLAG" "$VIO_MODE" "" driver; }
 part_vio_rxfh() { rxfh $VIO "$VIO_FLAG"; }
 part_vio_zerocopy() { zerocopy $VIO "$VIO_ZC_RUN"; }
 

@@ -1,15 +1,20 @@
 # tests/kernels/kernels.mk - the BPF and AF_XDP tests inside QEMU guests on
-# Debian's kernels, on virtio-net.  Included by tests/tests.mk.
-#   make check-kernels [KERNELS="6.1 6.12 sid"]
+# Debian's kernels.  Included by tests/tests.mk.
+#   make check-kernels [KERNELS="6.1 6.12 sid"] [XF_KERNEL_TOPOLOGIES="virtio mq"]
 #
-# tests/kernels/run.sh fetches each kernel (cached in $(BUILD)/kernels),
-# boots it under QEMU with this machine's root as the guest's (read-only,
-# 9p), and tests/kernels/guest.sh runs the tests there with the binaries
-# built here: the program loaded in native mode on a virtio-net NIC, the
-# BPF_PROG_TEST_RUN suite of both compilers' builds, and `xdp-fwd run`
-# end to end between the guest's two NICs.  KERNELS: 6.1 and 6.12 are
-# bookworm's newest of each series; sid is Debian unstable's newest kernel,
-# the one whose virtio-net grants zero-copy AF_XDP.
+# tests/kernels/run.sh fetches each kernel (cached in $(BUILD)/kernels) and
+# boots it under QEMU (from bookworm-backports: scripts/install-deps.sh)
+# twice, with this machine's root as the guest's (read-only, 9p):
+#  - virtio: two virtio-net NICs on a QEMU hub; tests/kernels/guest.sh runs
+#    the program loaded in native mode, the BPF_PROG_TEST_RUN suite of both
+#    compilers' builds, and `xdp-fwd run` end to end between the NICs;
+#  - mq: a 4-CPU q35 machine with an Intel 82576 (igb) and a multi-queue
+#    virtio-net device, each on a tap in a namespace of the host that sends
+#    the traffic; tests/kernels/guest-mq.sh checks RSS to per-queue
+#    sockets on 4 queues, zero-copy, SIGKILL takeover and channel changes.
+# KERNELS: 6.1 and 6.12 are bookworm's newest of each series; sid is Debian
+# unstable's newest kernel, the one whose virtio-net and igb grant
+# zero-copy AF_XDP.
 
 KERNELS ?= 6.1 6.12 sid
 

@@ -5,7 +5,7 @@
   mq_check.py predict --rss FILE --src IP --dst IP --sport A-B --dport P --count N
   mq_check.py capture FILE --rss FILE --src IP --dst IP --sport A-B
               --stream DPORT:FLOW:COUNT [--stream ...]
-  mq_check.py delta BEFORE AFTER
+  mq_check.py delta [--what packets|redirects] BEFORE AFTER
 
 FILE of --rss is what `ethtool -x IFACE` printed: the RSS hash key and the
 indirection table; a driver that does not report its key (igb) programs
@@ -24,9 +24,9 @@ order per flow (4-tuple; RSS keeps a flow on one queue, the capture keeps
 each queue's order), nothing else; it prints the findings and the predicted
 per-queue counts of all streams together ("queues"), exit 0 when all hold.
 
-delta reads two `ethtool -S IFACE` outputs and prints how many packets each
-RX queue counted in between (rxq_packets() says which counter): {"0": N,
-...}, queues without any left out.
+delta reads two `ethtool -S IFACE` outputs and prints how many packets (or
+XDP redirects) each RX queue counted in between (rxq_counts() says which
+counter): {"0": N, ...}, queues without any left out.
 """
 import argparse
 import ipaddress
@@ -142,27 +142,29 @@ def check_capture(key, table, a):
     return 0 if not any(res[k] for k in bad) else 1
 
 
-def rxq_packets(path):
-    """Per-queue RX packets: rx_queue_N_packets (igb, virtio-net before
-    6.10), else rxN_xdp_packets (virtio-net since, which moved its plain
-    counters to netlink): the frames the XDP program ran on, which are all
-    of them while one is attached."""
-    plain, xdp = {}, {}
+def rxq_counts(path, what):
+    """Per-queue RX counts of one kind from `ethtool -S`.  packets:
+    rx_queue_N_packets (igb, virtio-net before 6.10), else rxN_xdp_packets
+    (virtio-net since, which moved its plain counters to netlink): the
+    frames the XDP program ran on, which are all of them while one is
+    attached.  redirects: rx_queue_N_xdp_redirects or rxN_xdp_redirects
+    (virtio-net only): the frames XDP redirected, here all to AF_XDP."""
+    pats = {"packets": (r"rx_queue_(\d+)_packets", r"rx(\d+)_xdp_packets"),
+            "redirects": (r"rx_queue_(\d+)_xdp_redirects", r"rx(\d+)_xdp_redirects")}[what]
+    found = [{}, {}]
     with open(path) as f:
         for line in f:
-            m = re.match(r"\s*rx_queue_(\d+)_packets:\s*(\d+)\s*$", line)
-            if m:
-                plain[int(m.group(1))] = int(m.group(2))
-            m = re.match(r"\s*rx(\d+)_xdp_packets:\s*(\d+)\s*$", line)
-            if m:
-                xdp[int(m.group(1))] = int(m.group(2))
-    return plain or xdp
+            for i, pat in enumerate(pats):
+                m = re.match(r"\s*" + pat + r":\s*(\d+)\s*$", line)
+                if m:
+                    found[i][int(m.group(1))] = int(m.group(2))
+    return found[0] or found[1]
 
 
 def delta(a):
-    before, after = rxq_packets(a.before), rxq_packets(a.after)
+    before, after = rxq_counts(a.before, a.what), rxq_counts(a.after, a.what)
     if not after:
-        print("mq_check: no rx_queue_N_packets in %s" % a.after, file=sys.stderr)
+        print("mq_check: no per-queue %s counter in %s" % (a.what, a.after), file=sys.stderr)
         return 1
     d = {q: n - before.get(q, 0) for q, n in sorted(after.items())}
     print(json.dumps({str(q): n for q, n in d.items() if n}))
@@ -173,6 +175,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
     d = sub.add_parser("delta")
+    d.add_argument("--what", choices=("packets", "redirects"), default="packets")
     d.add_argument("before")
     d.add_argument("after")
     p = sub.add_parser("predict")
