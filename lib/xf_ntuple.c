@@ -80,6 +80,20 @@ static int spec_check(const struct xf_rule_spec *spec, __u32 queue, char *err, s
 	return 0;
 }
 
+/* The ports of a rule: exact when matched, not compared otherwise. */
+static void fill_ports(const struct xf_rule_spec *spec, __be16 *vsrc, __be16 *vdst,
+		       __be16 *msrc, __be16 *mdst)
+{
+	if (spec->fields & XF_F_SPORT) {
+		*vsrc = htons(spec->sport);
+		*msrc = 0xffff;
+	}
+	if (spec->fields & XF_F_DPORT) {
+		*vdst = htons(spec->dport);
+		*mdst = 0xffff;
+	}
+}
+
 /* IPv4 prefixes and ports; masks are compared bits (ETHTOOL_SRXCLSRLINS). */
 static void fill_ip4(const struct xf_rule_spec *spec, struct ethtool_tcpip4_spec *v,
 		     struct ethtool_tcpip4_spec *m)
@@ -96,14 +110,7 @@ static void fill_ip4(const struct xf_rule_spec *spec, struct ethtool_tcpip4_spec
 		v->ip4dst = spec->dst[0] & mask[0];
 		m->ip4dst = mask[0];
 	}
-	if (spec->fields & XF_F_SPORT) {
-		v->psrc = htons(spec->sport);
-		m->psrc = 0xffff;
-	}
-	if (spec->fields & XF_F_DPORT) {
-		v->pdst = htons(spec->dport);
-		m->pdst = 0xffff;
-	}
+	fill_ports(spec, &v->psrc, &v->pdst, &m->psrc, &m->pdst);
 }
 
 static void fill_ip6(const struct xf_rule_spec *spec, struct ethtool_tcpip6_spec *v,
@@ -125,14 +132,7 @@ static void fill_ip6(const struct xf_rule_spec *spec, struct ethtool_tcpip6_spec
 			m->ip6dst[i] = mask[i];
 		}
 	}
-	if (spec->fields & XF_F_SPORT) {
-		v->psrc = htons(spec->sport);
-		m->psrc = 0xffff;
-	}
-	if (spec->fields & XF_F_DPORT) {
-		v->pdst = htons(spec->dport);
-		m->pdst = 0xffff;
-	}
+	fill_ports(spec, &v->psrc, &v->pdst, &m->psrc, &m->pdst);
 }
 
 int xf_ntuple_spec(const struct xf_rule_spec *spec, __u32 queue, __u32 loc,

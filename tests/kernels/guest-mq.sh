@@ -74,6 +74,8 @@ RUN_READY_S=60		# TCG, 4 vCPUs on fewer host cores: slow
 RUN_STOP_S=30
 # shellcheck source=tests/lib/harness.sh
 . "$ROOT/tests/lib/harness.sh"
+# shellcheck source=tests/kernels/guest-lib.sh
+. "$HERE/guest-lib.sh"
 # shellcheck source=tests/kernels/mq.conf
 . "$HERE/mq.conf"
 cores_init
@@ -90,11 +92,7 @@ ALL_PARTS="igb_rss igb_rxfh igb_zerocopy igb_l2fwd igb_tx igb_kill igb_channels 
 KVER=$(uname -r)
 BG=()
 
-# the parts to run: all, or those of XF_KERNELS_ONLY this script has
-PARTS=
-for p in ${XF_KERNELS_ONLY:-$ALL_PARTS}; do
-	case " $(tr -s ' \t\n' '   ' <<<"$ALL_PARTS") " in *" $p "*) PARTS+=" $p" ;; esac
-done
+guest_parts $ALL_PARTS
 
 # The inputs of every comparison (ethtool's RSS configuration and
 # counters, the runs' summaries) stay in XF_OUT/artifacts for a post mortem.
@@ -519,14 +517,6 @@ part_vio_rss() { rss $VIO "$VIO_FLAG" "$VIO_MODE" "" driver; }
 part_vio_rxfh() { rxfh $VIO "$VIO_FLAG"; }
 part_vio_zerocopy() { zerocopy $VIO "$VIO_ZC_RUN"; }
 
-# shellcheck disable=SC2016 # $1 is the inner shell's
-part_dmesg() {
-	local log=$WORK/dmesg
-	check "dmesg: the kernel log can be read" bash -c 'dmesg >"$1"' _ "$log" || return
-	check "dmesg: no kernel warning, bug or oops" \
-		bash -c '! grep -E -A 20 "WARNING:|BUG:|Oops|general protection|Call Trace" "$1"' _ "$log"
-}
-
 # expect_row: what this kernel must report and grant on each NIC, stated
 # here so that a broken feature reader fails instead of lowering the bar:
 # XDP features reported or not (FEAT), the drivers' xsk_zerocopy as
@@ -589,7 +579,7 @@ features_check() {	# features_check IFACE ZC: the kernel's report against the ro
 }
 
 main() {
-	local passed failed part t0 t
+	local t0
 
 	t0=$(now)
 	echo "# kernel $KVER, $(nproc) CPUs, multi-queue topology"
@@ -601,18 +591,9 @@ main() {
 		note "$IGB: $(ethtool -i $IGB | sed -n 's/^driver: //p'), $VIO: $(ethtool -i $VIO | sed -n 's/^driver: //p')"
 		features_check $IGB $IGB_ZC
 		features_check $VIO $VIO_ZC
-		for part in $PARTS; do
-			t=$(now)
-			echo "# part: $part"
-			"part_$part"
-			cores_check "$part"
-			note "$part took $(awk "BEGIN { printf \"%.1f\", $(now) - $t }") s"
-		done
+		run_parts
 	fi
-	read -r passed failed <<<"$(tally)"
-	note "guest took $(awk "BEGIN { printf \"%.1f\", $(now) - $t0 }") s"
-	echo "kernel $KVER: $passed passed, $failed failed"
-	[ "$failed" = 0 ] && [ "$passed" -gt 0 ]
+	guest_end "$t0"
 }
 
 main

@@ -57,6 +57,8 @@ RUN_READY_S=20		# TCG is slow
 RUN_STOP_S=20
 # shellcheck source=tests/lib/harness.sh
 . "$ROOT/tests/lib/harness.sh"
+# shellcheck source=tests/kernels/guest-lib.sh
+. "$HERE/guest-lib.sh"
 cores_init	# every run of xdp-fwd below dumps core into $WORK/cores
 
 NSG=xfk-gen
@@ -66,12 +68,7 @@ PORT=9999		# steered to the consumer
 PORT_K=9998		# left to the kernel
 PORT_TX=9997		# bounced by the program
 ALL_PARTS="load iproute2 bpf e2e l2fwd tx zerocopy meta zcplain dmesg"
-# the parts to run: all, or those of XF_KERNELS_ONLY this script has (the
-# others are guest-mq.sh's)
-PARTS=
-for p in ${XF_KERNELS_ONLY:-$ALL_PARTS}; do
-	case " $ALL_PARTS " in *" $p "*) PARTS+=" $p" ;; esac
-done
+guest_parts $ALL_PARTS
 KVER=$(uname -r)
 BG=()
 
@@ -412,16 +409,6 @@ eth2_feature() {	# eth2_feature KEY: features.KEY of features --json (None: unkn
 	"$XF" features eth2 --json | jget - "(d['features'] or {}).get('$1')"
 }
 
-# The log is read first and on its own: an unreadable log is a failure, not
-# a log without warnings.
-# shellcheck disable=SC2016 # $1 is the inner shell's
-part_dmesg() {
-	local log=$WORK/dmesg
-	check "dmesg: the kernel log can be read" bash -c 'dmesg >"$1"' _ "$log" || return
-	check "dmesg: no kernel warning, bug or oops" \
-		bash -c '! grep -E -A 20 "WARNING:|BUG:|Oops|general protection|Call Trace" "$1"' _ "$log"
-}
-
 # ------------------------------------------------------------------ setup
 
 setup() {
@@ -448,7 +435,7 @@ setup() {
 }
 
 main() {
-	local passed failed part t0 t
+	local t0
 
 	t0=$(now)
 	echo "# kernel $KVER, $(nproc) CPUs; eth0: $(ethtool -i eth0 2>/dev/null | sed -n 's/^driver: //p')"
@@ -471,18 +458,9 @@ main() {
 			FEAT_WORD=$([ "$FEAT_KNOWN" = True ] && echo reported || echo unknown)
 			"$XF" features eth0 | sed 's/^/#   /'
 		fi
-		for part in $PARTS; do
-			t=$(now)
-			echo "# part: $part"
-			"part_$part"
-			cores_check "$part"
-			note "$part took $(awk "BEGIN { printf \"%.1f\", $(now) - $t }") s"
-		done
+		run_parts
 	fi
-	read -r passed failed <<<"$(tally)"
-	note "guest took $(awk "BEGIN { printf \"%.1f\", $(now) - $t0 }") s"
-	echo "kernel $KVER: $passed passed, $failed failed"
-	[ "$failed" = 0 ] && [ "$passed" -gt 0 ]
+	guest_end "$t0"
 }
 
 main
