@@ -15,12 +15,13 @@
 # ends, so the only frames on the links are the tests' own and the counts
 # can be exact.
 #
-# The queue of every datagram is predicted from the NIC's own RSS
+# On igb, the queue of every datagram is predicted from the NIC's own RSS
 # configuration (`ethtool -x`: key and indirection table; Toeplitz over the
 # UDP 4-tuple after `ethtool -N IF rx-flow-hash udp4 sdfn`) by
 # tests/kernels/mq_check.py, never from xdp-fwd; the driver's per-queue
 # counters (`ethtool -S`), the consumer's, the program's and the capture
-# are compared with that prediction.
+# are compared with that prediction.  On virtio-net the driver's own
+# per-queue counters take the prediction's place (see part_vio_rss).
 #
 # Parts (XF_KERNELS_ONLY="igb_rss ..." runs a subset; names this script
 # does not know are left to guest.sh):
@@ -46,7 +47,10 @@
 #                 leaves the bound queues, and a grow, are followed by run
 #   igb_ntuple    hardware flow rules: the 82576 has none; ethtool's and
 #                 `rule add ... queue N`'s are refused, nothing changes
-#   vio_rss       igb_rss on the multi-queue virtio-net device
+#   vio_rss       igb_rss on the multi-queue virtio-net device, with its
+#                 default table, each queue's socket checked against the
+#                 driver's per-queue XDP redirect counters (QEMU does not
+#                 always steer it by the guest's RSS configuration)
 #   vio_rxfh      igb_rxfh on it
 #   vio_zerocopy  igb_zerocopy on it
 #   dmesg         the kernel logged no warning, bug or oops meanwhile
