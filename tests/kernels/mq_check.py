@@ -12,8 +12,10 @@ indirection table; a driver that does not report its key (igb) programs
 the kernel's netdev_rss_key (net.core.netdev_rss_key), which then follows
 as a line "netdev_rss_key:" and the key on the next.  The queue of a datagram is table[hash % len(table)],
 where hash is the Toeplitz hash (Microsoft's RSS specification) of source
-address, destination address, source port and destination port, the input
-`ethtool -N IFACE rx-flow-hash udp4 sdfn` selects.  udp_send.py --sport A-B
+address, destination address, source port and destination port (the input
+`ethtool -N IFACE rx-flow-hash udp4 sdfn` selects), or of the addresses
+only when the file also holds `ethtool -n IFACE rx-flow-hash udp4` and that
+leaves the ports out.  udp_send.py --sport A-B
 sends datagram seq from port A + seq % (B - A + 1).  Nothing here comes from
 xdp-fwd: the prediction is computed from the NIC's own configuration.
 
@@ -56,7 +58,10 @@ def read_rss(path):
          re.search(r"netdev_rss_key:\s*\n\s*([0-9a-fA-F:]+)", text))
     if not m or not table:
         raise ValueError("%s: no RSS hash key or indirection table in it" % path)
-    return bytes.fromhex(m.group(1).replace(":", "")), table
+    # the hash input `ethtool -n IFACE rx-flow-hash udp4` names, when the
+    # caller appended it: without the L4 bytes, addresses only
+    ports = "Hash flow key" not in text or "L4 bytes 0 & 1" in text
+    return bytes.fromhex(m.group(1).replace(":", "")), table, ports
 
 
 def toeplitz(key, data):
@@ -72,9 +77,10 @@ def toeplitz(key, data):
     return h
 
 
-def queue_of(key, table, src, dst, sport, dport):
-    data = (ipaddress.ip_address(src).packed + ipaddress.ip_address(dst).packed +
-            sport.to_bytes(2, "big") + dport.to_bytes(2, "big"))
+def queue_of(key, table, src, dst, sport, dport, ports=True):
+    data = ipaddress.ip_address(src).packed + ipaddress.ip_address(dst).packed
+    if ports:
+        data += sport.to_bytes(2, "big") + dport.to_bytes(2, "big")
     return table[toeplitz(key, data) % len(table)]
 
 
@@ -82,9 +88,9 @@ def sport_of(ports, seq):
     return ports[seq % len(ports)]
 
 
-def predict(key, table, a, dport, count):
+def predict(key, table, a, dport, count, l4=True):
     ports = list(range(a.sport[0], a.sport[1] + 1))
-    flows = {p: queue_of(key, table, a.src, a.dst, p, dport) for p in ports}
+    flows = {p: queue_of(key, table, a.src, a.dst, p, dport, l4) for p in ports}
     queues = {}
     for seq in range(count):
         q = flows[sport_of(ports, seq)]
@@ -100,7 +106,7 @@ def stream(text):
     return dport, flow, count
 
 
-def check_capture(key, table, a):
+def check_capture(key, table, l4, a):
     _, recs = records(a.file)
     ports = list(range(a.sport[0], a.sport[1] + 1))
     streams = {dport: (flow, count) for dport, flow, count in a.stream}
@@ -133,7 +139,7 @@ def check_capture(key, table, a):
             res["payload_bad"] += 1
     for dport, (flow, count) in streams.items():
         res["missing"] += count - len(seen[dport])
-        queues, _ = predict(key, table, a, dport, count)
+        queues, _ = predict(key, table, a, dport, count, l4)
         for q, n in queues.items():
             res["queues"][q] = res["queues"].get(q, 0) + n
     res["queues"] = {str(q): n for q, n in sorted(res["queues"].items())}
@@ -193,13 +199,13 @@ def main():
     a = ap.parse_args()
     if a.cmd == "delta":
         return delta(a)
-    key, table = read_rss(a.rss)
+    key, table, l4 = read_rss(a.rss)
     if a.cmd == "predict":
-        queues, flows = predict(key, table, a, a.dport, a.count)
+        queues, flows = predict(key, table, a, a.dport, a.count, l4)
         print(json.dumps({"queues": {str(q): n for q, n in sorted(queues.items())},
                           "flows": {str(p): q for p, q in flows.items()}}))
         return 0
-    return check_capture(key, table, a)
+    return check_capture(key, table, l4, a)
 
 
 if __name__ == "__main__":
