@@ -19,6 +19,10 @@ PKGS=(
 	# make check-kernels: QEMU guests booting Debian's kernel packages
 	# (QEMU itself comes from bookworm-backports, below)
 	busybox-static kmod xz-utils curl gpgv debian-archive-keyring
+	# the coexistence tests: a second XDP program beside xdp-fwd in libxdp's
+	# dispatcher (xdp-loader, xdp-filter), and commands run with a reduced
+	# capability set (capsh, setpriv)
+	xdp-tools libcap2-bin util-linux
 )
 # make bench also plots its figures
 [ "${1:-}" = "--bench" ] && PKGS+=(gnuplot-nox)
