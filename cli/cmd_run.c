@@ -623,7 +623,8 @@ static int reload_own(struct runner *rr)
 
 	if (xf_pin_dir(rr->cfg.ifname, dir, sizeof(dir)))
 		dir[0] = '\0';		/* xf_load() says why */
-	if ((dir[0] && !access(dir, F_OK) && xf_unload(rr->cfg.ifname)) || xf_load(rr->cfg.ifname, &lo)) {
+	if ((dir[0] && !access(dir, F_OK) && xf_unload(rr->cfg.ifname)) ||
+	    xf_load(rr->cfg.ifname, &lo)) {
 		/* said why; do not retry every tick */
 		rr->backoff = rr->backoff * 2 < RECONNECT_MAX_S ? rr->backoff * 2 : RECONNECT_MAX_S;
 		rr->next_try = xf_now() + rr->backoff;

@@ -170,7 +170,10 @@ static int pin_dirs_make(const char *dir)
 		xf_err("cannot create %s: %s", dir, strerror(-err));
 		return err;
 	}
-	return xf_pin_dirs_trusted(dir);
+	err = xf_pin_dirs_trusted(dir);
+	if (err)
+		rmdir(dir);	/* ours, and empty: nothing above it is touched */
+	return err;
 }
 
 /* Pins of an xdp-fwd older than the per-namespace layout: say so, never use or remove them. */
