@@ -22,6 +22,7 @@ int do_load(int argc, char **argv)
 	struct load_args a = { .mode = XF_MODE_NATIVE };
 	struct xf_load_opts o = {};
 	struct xf_attach_info ai;
+	char dir[PATH_MAX];
 	int ret;
 
 	ret = cli_parse(cmd, argc, argv, &a);
@@ -38,10 +39,10 @@ int do_load(int argc, char **argv)
 	o.max_rules = a.max_rules;
 	if (xf_load(argv[optind], &o))
 		return XF_EXIT_FAIL;
-	if (!xf_query(if_nametoindex(argv[optind]), &ai))
-		printf("loaded on %s: program id %u, %s mode, maps pinned in %s/%s\n",
-		       argv[optind], ai.prog_id, xf_attach_mode_name(ai.attach_mode),
-		       XF_PIN_ROOT, argv[optind]);
+	if (!xf_query(if_nametoindex(argv[optind]), &ai) &&
+	    !xf_pin_dir(argv[optind], dir, sizeof(dir)))
+		printf("loaded on %s: program id %u, %s mode, maps pinned in %s\n",
+		       argv[optind], ai.prog_id, xf_attach_mode_name(ai.attach_mode), dir);
 	return XF_EXIT_OK;
 }
 
@@ -64,6 +65,7 @@ int do_unload(int argc, char **argv)
 
 struct status {
 	char ifname[IF_NAMESIZE + 1];
+	char pin_dir[PATH_MAX];
 	unsigned int ifindex;
 	const char *state;	/* attached, replaced, detached, gone */
 	struct xf_attach_info ai;
@@ -87,6 +89,7 @@ static int status_read(const char *ifname, struct status *st)
 
 	memset(st, 0, sizeof(*st));
 	snprintf(st->ifname, sizeof(st->ifname), "%s", ifname);
+	xf_pin_dir(ifname, st->pin_dir, sizeof(st->pin_dir));
 	st->ifindex = if_nametoindex(ifname);
 	st->ours = xf_pinned_prog_id(ifname);
 	if (!st->ifindex)
@@ -128,6 +131,7 @@ static void status_print(const struct status *st, struct jw *w)
 		else
 			jw_null(w, "ifindex");
 		jw_str(w, "state", st->state);
+		jw_str(w, "pin_dir", st->pin_dir);
 		jw_str(w, "mode", st->ai.prog_id ? xf_attach_mode_name(st->ai.attach_mode) : NULL);
 		jw_u64(w, "prog_id", st->ours);
 		jw_u64(w, "attached_prog_id", st->ai.prog_id);
@@ -178,6 +182,7 @@ static void status_print(const struct status *st, struct jw *w)
 		       st->ifname);
 	else
 		printf("DETACHED: pins exist but no XDP program is attached\n");
+	printf("  pins %s\n", st->pin_dir);
 	printf("  rules %zu of %u, shapes %u of %d, default %s, parse errors %s\n",
 	       st->rules, st->max_rules, st->shapes, XF_MAX_SHAPES,
 	       xf_action_name(st->cfg.default_action), xf_action_name(st->cfg.error_action));
@@ -220,6 +225,19 @@ static void not_loaded(const char *ifname)
 	       ifname, c.pid, c.waiting ? c.reason : "running");
 }
 
+/* Every interface directory an older xdp-fwd left at the top of XF_PIN_ROOT. */
+static void legacy_warn_all(void)
+{
+	DIR *d = opendir(XF_PIN_ROOT);
+	struct dirent *de;
+
+	while (d && (de = readdir(d)))
+		if (de->d_name[0] != '.' && xf_ifname_valid(de->d_name))
+			xf_pin_legacy_warn(de->d_name);	/* only one with a prog pin */
+	if (d)
+		closedir(d);
+}
+
 int do_status(int argc, char **argv)
 {
 	struct status_args a = {};
@@ -239,10 +257,17 @@ int do_status(int argc, char **argv)
 	if (argc - optind == 1) {
 		char dir[PATH_MAX];
 
-		if (xf_pin_dir(argv[optind], dir, sizeof(dir))) {
+		ret = xf_pin_dir(argv[optind], dir, sizeof(dir));
+		if (ret == -EINVAL) {
 			cli_err("invalid interface name '%s'", argv[optind]);
 			return XF_EXIT_USAGE;
 		}
+		if (ret) {
+			cli_err("cannot name the pin directory of %s: %s", argv[optind],
+				strerror(-ret));
+			return XF_EXIT_FAIL;
+		}
+		xf_pin_legacy_warn(argv[optind]);
 		if (access(dir, F_OK)) {
 			if (errno == EACCES)
 				cli_err("cannot look at %s: %s (xdp-fwd needs root)", dir,
@@ -256,9 +281,19 @@ int do_status(int argc, char **argv)
 		status_print(&st, a.json ? &w : NULL);
 		return XF_EXIT_OK;
 	}
-	DIR *d = opendir(XF_PIN_ROOT);
+	legacy_warn_all();
+	/* this namespace's interfaces only: another's eth0 is not ours to show */
+	char nsdir[PATH_MAX];
 	struct dirent *de;
+	DIR *d;
 
+	ret = xf_pin_ns_dir(nsdir, sizeof(nsdir));
+	if (ret) {
+		cli_err("cannot name this network namespace's pin directory: %s", strerror(-ret));
+		return XF_EXIT_FAIL;
+	}
+	ret = XF_EXIT_OK;
+	d = opendir(nsdir);	/* status_read() checks each level before it opens a pin */
 	while (d && (de = readdir(d))) {
 		if (de->d_name[0] == '.' || !xf_ifname_valid(de->d_name))
 			continue;
@@ -271,7 +306,7 @@ int do_status(int argc, char **argv)
 	if (d)
 		closedir(d);
 	if (!d && errno == EACCES) {
-		cli_err("cannot look at %s: %s (xdp-fwd needs root)", XF_PIN_ROOT, strerror(errno));
+		cli_err("cannot look at %s: %s (xdp-fwd needs root)", nsdir, strerror(errno));
 		return XF_EXIT_FAIL;
 	}
 	if (!n && !a.json)

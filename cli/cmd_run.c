@@ -621,8 +621,10 @@ static int reload_own(struct runner *rr)
 	struct xf_load_opts lo = { .mode = XF_MODE_NATIVE };
 	char dir[PATH_MAX];
 
-	xf_pin_dir(rr->cfg.ifname, dir, sizeof(dir));
-	if ((!access(dir, F_OK) && xf_unload(rr->cfg.ifname)) || xf_load(rr->cfg.ifname, &lo)) {
+	if (xf_pin_dir(rr->cfg.ifname, dir, sizeof(dir)))
+		dir[0] = '\0';		/* xf_load() says why */
+	if ((dir[0] && !access(dir, F_OK) && xf_unload(rr->cfg.ifname)) ||
+	    xf_load(rr->cfg.ifname, &lo)) {
 		/* said why; do not retry every tick */
 		rr->backoff = rr->backoff * 2 < RECONNECT_MAX_S ? rr->backoff * 2 : RECONNECT_MAX_S;
 		rr->next_try = xf_now() + rr->backoff;
@@ -760,7 +762,10 @@ static int open_program(struct runner *rr)
 	const char *ifname = rr->cfg.ifname;
 	int fd;
 
-	xf_pin_dir(ifname, dir, sizeof(dir));
+	if (xf_pin_dir(ifname, dir, sizeof(dir))) {
+		cli_err("cannot name the pin directory of %s (is /proc mounted?)", ifname);
+		return -1;
+	}
 	/* not loaded: load it; no access to the pins: xf_iface_xskmap() says so */
 	if (access(dir, F_OK) && errno == ENOENT) {
 		struct xf_load_opts lo = { .mode = XF_MODE_NATIVE };

@@ -526,7 +526,9 @@ const struct cli_cmd cli_cmds[] = {
 	  "usage: xdp-fwd load IFACE [--mode native|skb] [--force] [--max-rules N]\n"
 	  "\n"
 	  "Attach the xdp-fwd program to IFACE and pin its maps under\n"
-	  XF_PIN_ROOT "/IFACE/.  The program stays attached after the command exits.\n"
+	  XF_PIN_ROOT "/netINODE/IFACE/, INODE the network namespace's inode\n"
+	  "number (readlink /proc/self/ns/net; 'xdp-fwd status IFACE' prints the\n"
+	  "directory).  The program stays attached after the command exits.\n"
 	  "With no rules every frame is passed to the kernel and counted.\n"
 	  "\n", NULL, 22, load_opts },
 	{ "unload", do_unload, "detach it and remove the pins",

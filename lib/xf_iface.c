@@ -81,7 +81,10 @@ static int pinned_prog_attached(const char *ifname, __u32 *prog_id)
 
 	err = xf_pin_dir(ifname, dir, sizeof(dir));
 	if (err) {
-		xf_err("invalid interface name '%s'", ifname ? ifname : "");
+		if (err == -EINVAL)
+			xf_err("invalid interface name '%s'", ifname ? ifname : "");
+		else
+			xf_err("cannot name the pin directory of %s: %s", ifname, strerror(-err));
 		return err;
 	}
 	if (access(dir, F_OK)) {

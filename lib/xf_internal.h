@@ -19,4 +19,7 @@ XF_HIDDEN void xf_log(enum xf_print_level level, const char *fmt, ...)
 #define xf_info(...)	xf_log(XF_PRINT_INFO, __VA_ARGS__)
 #define xf_debug(...)	xf_log(XF_PRINT_DEBUG, __VA_ARGS__)
 
+/* XF_PIN_ROOT, net<INODE> and DIR itself all xdp-fwd's (xf_pin_path_trusted()). */
+XF_HIDDEN int xf_pin_dirs_trusted(const char *dir);
+
 #endif /* XF_INTERNAL_H */

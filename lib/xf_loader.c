@@ -131,14 +131,6 @@ __u32 xf_pinned_prog_id(const char *ifname)
  * xdp-fwd made (xf_pin_path_trusted()): a symlink there would make unload
  * remove another directory's pins.
  */
-/* Both levels, XF_PIN_ROOT and XF_PIN_ROOT/IFACE; -ENOENT when either is missing. */
-static int pin_dirs_trusted(const char *dir)
-{
-	int err = xf_pin_path_trusted(XF_PIN_ROOT, true);
-
-	return err ? err : xf_pin_path_trusted(dir, true);
-}
-
 /* Remove the pins we create, and the directory; quiet about what is missing. */
 static void unpin_all(const char *dir)
 {
@@ -152,7 +144,48 @@ static void unpin_all(const char *dir)
 	unlink(path);
 	if (rmdir(dir) && errno != ENOENT)
 		xf_warn("cannot remove %s: %s", dir, strerror(errno));
-	rmdir(XF_PIN_ROOT);	/* only succeeds when no other interface is loaded */
+	/* both only succeed when no other interface (of this namespace, of any) is loaded */
+	snprintf(path, sizeof(path), "%s", dir);
+	*strrchr(path, '/') = '\0';
+	rmdir(path);
+	rmdir(XF_PIN_ROOT);
+}
+
+/*
+ * XF_PIN_ROOT, net<INODE> and DIR, 0700 each.  The two upper levels may
+ * exist (another interface, another namespace); whatever exists was checked
+ * by xf_pin_dirs_trusted() before, and is checked again after the mkdir
+ * (a directory another user made in the meantime is refused there).
+ */
+static int pin_dirs_make(const char *dir)
+{
+	char ns[PATH_MAX];
+	int err;
+
+	snprintf(ns, sizeof(ns), "%s", dir);
+	*strrchr(ns, '/') = '\0';
+	if ((mkdir(XF_PIN_ROOT, 0700) && errno != EEXIST) || (mkdir(ns, 0700) && errno != EEXIST) ||
+	    mkdir(dir, 0700)) {
+		err = -errno;
+		xf_err("cannot create %s: %s", dir, strerror(-err));
+		return err;
+	}
+	err = xf_pin_dirs_trusted(dir);
+	if (err)
+		rmdir(dir);	/* ours, and empty: nothing above it is touched */
+	return err;
+}
+
+/* Pins of an xdp-fwd older than the per-namespace layout: say so, never use or remove them. */
+void xf_pin_legacy_warn(const char *ifname)
+{
+	char old[PATH_MAX];
+
+	if (xf_pin_legacy_dir(ifname, old, sizeof(old)))
+		return;
+	xf_warn("%s holds pins of an older xdp-fwd (before the per-network-namespace layout); "
+		"they are not used: remove them with 'ip link set dev %s xdp off; rm -r %s' "
+		"once nothing uses that program", old, ifname, old);
 }
 
 static int pin_all(struct xdp_fwd *skel, const char *dir)
@@ -236,11 +269,16 @@ int xf_load(const char *ifname, const struct xf_load_opts *o)
 	err = xf_bpffs_ensure();
 	if (err)
 		return err;
-	xf_pin_dir(ifname, dir, sizeof(dir));
+	err = xf_pin_dir(ifname, dir, sizeof(dir));
+	if (err) {
+		xf_err("cannot name the pin directory of %s: %s", ifname, strerror(-err));
+		return err;
+	}
 	/* never follow, reuse or remove a pin directory xdp-fwd did not create */
-	err = pin_dirs_trusted(dir);
+	err = xf_pin_dirs_trusted(dir);
 	if (err && err != -ENOENT)
 		return err;
+	xf_pin_legacy_warn(ifname);
 
 	ours = xf_pinned_prog_id(ifname);
 	if (ours && ai.prog_id == ours) {
@@ -250,8 +288,14 @@ int xf_load(const char *ifname, const struct xf_load_opts *o)
 	}
 	if (!access(dir, F_OK)) {
 		if (!o->force) {
-			xf_err("stale xdp-fwd pins in %s (the program is no longer attached "
-			       "to %s); use --force or 'xdp-fwd unload %s'", dir, ifname, ifname);
+			/*
+			 * An unload that did not finish, or a namespace that died with
+			 * its pins in a shared bpffs and whose inode number this one got
+			 */
+			xf_err("stale xdp-fwd pins in %s: their program is not attached to %s "
+			       "(left by an interrupted unload, or by a network namespace that "
+			       "no longer exists and had this one's inode number); use --force "
+			       "or 'xdp-fwd unload %s'", dir, ifname, ifname);
 			return -EEXIST;
 		}
 		unpin_all(dir);
@@ -266,11 +310,9 @@ int xf_load(const char *ifname, const struct xf_load_opts *o)
 	err = xf_skel_load(o, &skel);
 	if (err)
 		return err;
-	if ((mkdir(XF_PIN_ROOT, 0700) && errno != EEXIST) || mkdir(dir, 0700)) {
-		err = -errno;
-		xf_err("cannot create %s: %s", dir, strerror(-err));
+	err = pin_dirs_make(dir);
+	if (err)
 		goto out;
-	}
 	err = pin_all(skel, dir);
 	if (err)
 		goto unpin;
@@ -306,11 +348,15 @@ int xf_unload(const char *ifname)
 	__u32 ours;
 	int err = 0;
 
-	if (xf_pin_dir(ifname, dir, sizeof(dir))) {
-		xf_err("invalid interface name '%s'", ifname);
-		return -EINVAL;
+	err = xf_pin_dir(ifname, dir, sizeof(dir));
+	if (err) {
+		if (err == -EINVAL)
+			xf_err("invalid interface name '%s'", ifname);
+		else
+			xf_err("cannot name the pin directory of %s: %s", ifname, strerror(-err));
+		return err;
 	}
-	err = pin_dirs_trusted(dir);
+	err = xf_pin_dirs_trusted(dir);
 	if (err == -ENOENT)
 		xf_err("xdp-fwd is not loaded on %s (no %s)", ifname, dir);
 	if (err)

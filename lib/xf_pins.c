@@ -44,12 +44,51 @@ void xf_maps_init(struct xf_maps *m)
 	m->lock_fd = -1;
 }
 
+/*
+ * Pins live in XF_PIN_ROOT/net<INODE>/IFNAME, INODE being the caller's
+ * network namespace (the st_ino of /proc/self/ns/net, as `lsns -t net`
+ * shows it; the run registry of xf_state.c is keyed by the same number):
+ * two namespaces that share one bpffs may each have an eth0.
+ */
+int xf_pin_ns_dir(char *buf, size_t len)
+{
+	struct stat st;
+
+	if (stat("/proc/self/ns/net", &st))
+		return -errno;
+	if ((size_t)snprintf(buf, len, "%s/net%lu", XF_PIN_ROOT, (unsigned long)st.st_ino) >= len)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
 int xf_pin_dir(const char *ifname, char *buf, size_t len)
 {
+	char ns[PATH_MAX];
+	int err;
+
+	if (!xf_ifname_valid(ifname))
+		return -EINVAL;
+	err = xf_pin_ns_dir(ns, sizeof(ns));
+	if (err)
+		return err;
+	if ((size_t)snprintf(buf, len, "%s/%s", ns, ifname) >= len)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+int xf_pin_legacy_dir(const char *ifname, char *buf, size_t len)
+{
+	char prog[PATH_MAX + 8];
+	struct stat st;
+
 	if (!xf_ifname_valid(ifname))
 		return -EINVAL;
 	if ((size_t)snprintf(buf, len, "%s/%s", XF_PIN_ROOT, ifname) >= len)
 		return -ENAMETOOLONG;
+	/* a net<INODE> directory holds interface directories, never a prog pin */
+	snprintf(prog, sizeof(prog), "%s/prog", buf);
+	if (lstat(prog, &st))
+		return -errno;
 	return 0;
 }
 
@@ -125,21 +164,47 @@ static const char *bpf_fd_kind(int fd)
 	return "object of another kind";
 }
 
-/* m->dir for ifname, when it and XF_PIN_ROOT are directories xdp-fwd made. */
+/*
+ * Each level of a pin directory (XF_PIN_ROOT, net<INODE>, IFNAME), from the
+ * top: a symlink or a foreign directory at any of them would redirect every
+ * open, pin and unlink below it.  -ENOENT (quietly) when one is missing.
+ */
+int xf_pin_dirs_trusted(const char *dir)
+{
+	char ns[PATH_MAX];
+	char *slash;
+	int err;
+
+	snprintf(ns, sizeof(ns), "%s", dir);
+	slash = strrchr(ns, '/');
+	if (!slash || slash == ns)
+		return -EINVAL;
+	*slash = '\0';
+	err = xf_pin_path_trusted(XF_PIN_ROOT, true);
+	if (!err)
+		err = xf_pin_path_trusted(ns, true);
+	if (!err)
+		err = xf_pin_path_trusted(dir, true);
+	return err;
+}
+
+/* m->dir for ifname, when it and each level above it are directories xdp-fwd made. */
 static int pins_dir(const char *ifname, struct xf_maps *m)
 {
 	int err;
 
 	err = xf_pin_dir(ifname, m->dir, sizeof(m->dir));
 	if (err) {
-		xf_err("invalid interface name '%s'", ifname);
+		if (err == -EINVAL)
+			xf_err("invalid interface name '%s'", ifname);
+		else
+			xf_err("cannot name the pin directory of %s: %s (is /proc mounted?)",
+			       ifname, strerror(-err));
 		m->dir[0] = '\0';
 		return err;
 	}
 	/* only directories xdp-fwd made: no symlinks, root's, not writable by others */
-	err = xf_pin_path_trusted(XF_PIN_ROOT, true);
-	if (!err)
-		err = xf_pin_path_trusted(m->dir, true);
+	err = xf_pin_dirs_trusted(m->dir);
 	if (err) {
 		if (err == -ENOENT)
 			xf_err("xdp-fwd is not loaded on %s (no %s)", ifname, m->dir);

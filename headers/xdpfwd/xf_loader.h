@@ -31,6 +31,12 @@ int xf_bpffs_ensure(void);
 
 int xf_load(const char *ifname, const struct xf_load_opts *o);
 int xf_unload(const char *ifname);
+/*
+ * A warning (through the print callback) when XF_PIN_ROOT/IFNAME holds the
+ * pins of an xdp-fwd older than the per-namespace layout (xf_pin_dir()),
+ * with how to remove them; nothing when it does not.
+ */
+void xf_pin_legacy_warn(const char *ifname);
 
 /* What the kernel says is attached to ifindex. */
 struct xf_attach_info {

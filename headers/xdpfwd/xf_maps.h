@@ -32,7 +32,20 @@ struct xf_maps {
 extern const char *const xf_map_names[XF_NMAPS];
 
 void xf_maps_init(struct xf_maps *m);
+/*
+ * The pin directory of IFNAME in the caller's network namespace:
+ * XF_PIN_ROOT/net<INODE>/IFNAME, INODE the namespace's inode number
+ * (`readlink /proc/self/ns/net`).  -EINVAL for a bad name, -errno when
+ * /proc/self/ns/net cannot be read.
+ */
 int xf_pin_dir(const char *ifname, char *buf, size_t len);
+/* XF_PIN_ROOT/net<INODE>: where this namespace's interfaces have their pin directories. */
+int xf_pin_ns_dir(char *buf, size_t len);
+/*
+ * XF_PIN_ROOT/IFNAME, where an xdp-fwd older than the per-namespace layout
+ * pinned; 0 when it holds a prog pin, else -errno (-ENOENT: none).
+ */
+int xf_pin_legacy_dir(const char *ifname, char *buf, size_t len);
 /* Open the pins of IFACE; -ENOENT with a message when not loaded. */
 int xf_maps_open_pinned(const char *ifname, struct xf_maps *m);
 int xf_maps_from_skel(struct xdp_fwd *skel, struct xf_maps *m);

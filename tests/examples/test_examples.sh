@@ -263,7 +263,7 @@ scen_udpecho() {
 # libxdp: the contract.  7100 is steered to queue 0's socket, which is the
 # libxdp consumer's; 7101 passes to a kernel socket.
 scen_libxdp() {
-	local n=400 m=150 id out=$WORK/xl.json lpid
+	local n=400 m=150 id out=$WORK/xl.json lpid pins
 
 	check "libxdp: load and rules" rules 7100:xsk 7101:pass || return
 	id=$(rule_id 7100)
@@ -272,7 +272,9 @@ scen_libxdp() {
 	lpid=$!
 	BG+=("$lpid")
 	wait_file "$WORK/k.ready"
-	"$XL" b0 0 /sys/fs/bpf/xdp-fwd/b0/xsks --expect $n --timeout 25 --ready "$WORK/xl.ready" \
+	# the contract: the XSKMAP is in the pin directory status names
+	pins=$("$XF" status b0 --json | jget - 'd["pin_dir"]')
+	"$XL" b0 0 "$pins/xsks" --expect $n --timeout 25 --ready "$WORK/xl.ready" \
 		>"$out" 2>"$WORK/xl.err" &
 	EX_PID=$!
 	BG+=("$EX_PID")

@@ -7,7 +7,8 @@
  *
  * The socket is created with XSK_LIBXDP_FLAGS__INHIBIT_PROG_LOAD (libxdp
  * must not load its own program: xdp-fwd's is attached) and put into
- * xdp-fwd's pinned XSKMAP (/sys/fs/bpf/xdp-fwd/IFACE/xsks) at QUEUE with
+ * xdp-fwd's pinned XSKMAP (/sys/fs/bpf/xdp-fwd/net<INODE>/IFACE/xsks, the
+ * pin_dir of `xdp-fwd status IFACE --json`) at QUEUE with
  * xsk_socket__update_xskmap().  It counts IPv4/UDP frames per destination
  * port and the datagrams of tests/xsk/udp_send.py by (flow, seq) for
  * duplicates, and reads xdp-fwd's per-frame metadata (16 bytes before the

@@ -34,7 +34,9 @@ NET=$HERE/xft_net.py
 IP_A=192.0.2.1
 IP_B=192.0.2.2
 PIN_ROOT=/sys/fs/bpf/xdp-fwd
-PINS=$PIN_ROOT/b0
+# pins are per network namespace (net<INODE>); what matters is the inner half's, in B
+NS_PINS=$PIN_ROOT/net$(stat -L -c %i /proc/self/ns/net)
+PINS=$NS_PINS/b0
 
 # shellcheck source=tests/lib/harness.sh
 . "$ROOT/tests/lib/harness.sh"

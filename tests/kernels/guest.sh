@@ -192,7 +192,7 @@ load_no_native() {
 	fi
 	sed 's/^/#   /' "$err"
 	check_eq "load: ... nothing attached to lo, no pins" \
-		"$(ip -j link show lo | jget - 'd[0].get("xdp")') $([ -e /sys/fs/bpf/xdp-fwd/lo ] && echo pins)" \
+		"$(ip -j link show lo | jget - 'd[0].get("xdp")') $([ -e "/sys/fs/bpf/xdp-fwd/net$(stat -L -c %i /proc/self/ns/net)/lo" ] && echo pins)" \
 		"None "
 }
 

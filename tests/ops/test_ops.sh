@@ -267,7 +267,7 @@ test_man() {
 		on && /^\.SS / { t = $0; sub(/^\.SS +/, "", t); gsub(/"/, "", t); print t }' "$MAN" | sort)
 	check_eq "man COMMANDS has exactly the commands of 'xdp-fwd --help'" \
 		"$sections" "$(sort <<<"$cmds")"
-	check "man page names the pin directory" grep -q 'sys/fs/bpf/xdp\\-fwd/IFACE' "$MAN"
+	check "man page names the per-namespace pin directory" grep -q 'sys/fs/bpf/xdp\\-fwd/net INODE /IFACE' "$MAN"
 	check "man page has EXIT STATUS, FILES and EXAMPLES" bash -c \
 		"grep -q '^\.SH EXIT STATUS' '$MAN' && grep -q '^\.SH FILES' '$MAN' &&
 		 grep -q '^\.SH EXAMPLES' '$MAN'"

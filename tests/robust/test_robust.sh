@@ -51,7 +51,9 @@ PCAP=$PCAPS/tfo-5c1fa7f9ae91.pcap	# 14 Ethernet frames, classic pcap
 IP_A=192.0.2.1
 IP_B=192.0.2.2
 PIN_ROOT=/sys/fs/bpf/xdp-fwd
-PINS=$PIN_ROOT/b0
+# pins are per network namespace (net<INODE>); what matters is the inner half's, in B
+NS_PINS=$PIN_ROOT/net$(stat -L -c %i /proc/self/ns/net)
+PINS=$NS_PINS/b0
 TORN_ROUNDS=20		# rounds each torn-rule writer does, however fast it is
 NOBODY=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
 
@@ -970,6 +972,7 @@ r4_modes() {
 	fresh
 	"$XF" rule add b0 proto udp dport 5001 action drop >/dev/null
 	check_eq "$PIN_ROOT: mode 700, owner root" "$(stat -c '%a %u %F' "$PIN_ROOT")" "700 0 directory"
+	check_eq "$NS_PINS: mode 700, owner root" "$(stat -c '%a %u %F' "$NS_PINS")" "700 0 directory"
 	check_eq "$PINS: mode 700, owner root" "$(stat -c '%a %u %F' "$PINS")" "700 0 directory"
 	for f in "$PINS"/*; do
 		# no permission bit for group or others, owner root
@@ -1065,6 +1068,13 @@ r4_untrusted_pins() {
 	chmod 0777 "$PIN_ROOT"
 	refused "$PIN_ROOT mode 0777" "$PIN_ROOT" dir
 	chmod 0700 "$PIN_ROOT"
+	# the namespace's level too: a foreign one would redirect every interface below it
+	chmod 0777 "$NS_PINS"
+	refused "$NS_PINS mode 0777" "$NS_PINS" dir
+	chmod 0700 "$NS_PINS"
+	chown nobody "$NS_PINS"
+	refused "$NS_PINS owned by nobody" "$NS_PINS" dir
+	chown root "$NS_PINS"
 	check_eq "modes restored, nothing changed" "$(snapshot)" "$BASE"
 
 	# a map of the wrong type, key or value size, or a program, under a map's name

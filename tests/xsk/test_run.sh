@@ -275,7 +275,8 @@ scen_zerocopy() {
 	check "zerocopy (no load): message mentions zero-copy" grep -q "zero-copy" "$RUN_ERR"
 	check "zerocopy (no load): no XDP program left on b0" \
 		bash -c "! ip link show b0 | grep -q xdp"
-	check "zerocopy (no load): no pins left" [ ! -e /sys/fs/bpf/xdp-fwd/b0 ]
+	check "zerocopy (no load): no pins left" \
+		[ ! -e "/sys/fs/bpf/xdp-fwd/net$(stat -L -c %i /proc/self/ns/net)/b0" ]
 
 	# (b) loaded, with a rule: the program stays, no socket is left in the map
 	check "zerocopy: load and rule add" setup_prog || return
