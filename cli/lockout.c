@@ -4,10 +4,11 @@
  * the timed apply: --confirm-within S saves what a change replaces, and a
  * detached watcher puts it back after S seconds unless 'xdp-fwd confirm'.
  *
- * The pending change lives in the interface's pin directory (xf_pin_dir()):
- *   pending         key=value lines: pid, deadline, what, the saved policy
- *   pending.rules   the saved rules, in the words of 'rule load'
- *   pending.result  what the watcher did, shown (once) by status
+ * The pending change lives in XF_RUN_DIR, beside the consumer's files and
+ * named like them (NETNS-IFACE, see pending_path()):
+ *   NETNS-IFACE.pending         key=value lines: pid, deadline, what, the saved policy
+ *   NETNS-IFACE.pending.rules   the saved rules, in the words of 'rule load'
+ *   NETNS-IFACE.pending.result  what the watcher did, shown (once) by status
  * Everything that reads or writes them holds the pin-dir lock, so a
  * confirm and a rollback cannot cross.
  */
@@ -23,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -31,6 +33,7 @@
 #include "lockout.h"
 #include "opts.h"
 #include "xf_maps.h"
+#include "xf_state.h"
 #include "xf_util.h"
 
 /* ---------------------------------------------------------------- route */
@@ -300,13 +303,24 @@ int lo_take_opts(int *argc, char **argv, bool *force, unsigned int *secs)
 
 /* -------------------------------------------------------------- pending */
 
+/*
+ * Beside the consumer's files in XF_RUN_DIR, named as the library names
+ * them (network namespace and interface): bpffs, where the pins are, holds
+ * no regular files, so the pin directory cannot hold these.
+ */
 static int pending_path(const char *ifname, const char *suffix, char *buf, size_t len)
 {
-	char dir[PATH_MAX];
+	char base[PATH_MAX];
+	size_t n;
+	int ret;
 
-	if (xf_pin_dir(ifname, dir, sizeof(dir)))
-		return -EINVAL;
-	if ((size_t)snprintf(buf, len, "%s/pending%s", dir, suffix) >= len)
+	ret = xf_consumer_path(ifname, XF_CONSUMER_LOCK, base, sizeof(base));
+	if (ret)
+		return ret;
+	n = strlen(base);
+	if (n > 5 && !strcmp(base + n - 5, ".lock"))
+		base[n - 5] = '\0';
+	if ((size_t)snprintf(buf, len, "%s.pending%s", base, suffix) >= len)
 		return -ENAMETOOLONG;
 	return 0;
 }
@@ -366,6 +380,7 @@ static int pending_write(const char *ifname, const struct pending *p)
 	f = fopen(tmp, "w");
 	if (!f)
 		return -errno;
+	fprintf(f, "# xdp-fwd: a change made with --confirm-within\n");
 	fprintf(f, "pid=%ld\ndeadline=%lld\nwhat=%s\n", p->pid, p->deadline, p->what);
 	if (!strcmp(p->what, "policy"))
 		fprintf(f, "default_action=%d\ndefault_ifindex=%u\nerror_action=%d\n",
@@ -477,6 +492,10 @@ int lo_pending_begin(struct xf_maps *m, const char *ifname, const struct lo_stat
 	p.default_action = before->default_action;
 	p.default_ifindex = before->default_ifindex;
 	p.error_action = before->error_action;
+	if (mkdir(XF_RUN_DIR, 0755) && errno != EEXIST) {
+		cli_err("cannot create %s: %s; nothing changed", XF_RUN_DIR, strerror(errno));
+		return -1;
+	}
 	ret = policy ? 0 : rules_save(ifname, before);
 	if (!ret)
 		ret = pending_write(ifname, &p);
