@@ -616,10 +616,11 @@ const struct cli_cmd cli_cmds[] = {
 	  "kernel has its own checks; drop to discard them here).\n"
 	  "\n"
 	  CLI_GUARD_TEXT, NULL, 22, policy_opts },
-	{ "confirm", do_confirm, "keep a change made with --confirm-within",
+	{ "confirm", do_confirm, "keep a timed change (policy or rule's confirm-within)",
 	  "usage: xdp-fwd confirm IFACE\n\n"
-	  "Keep the change made on IFACE with --confirm-within (policy, rule add, load,\n"
-	  "flush): its rollback watcher is stopped.  Exit 1 when nothing is pending.\n\n",
+	  "Keep the timed change pending on IFACE (policy, rule add, load or flush with\n"
+	  "their confirm-within option): its rollback watcher is stopped.  Exit 1 when\n"
+	  "nothing is pending.\n\n",
 	  NULL, 14, NULL },
 	{ "port", do_port, "egress devices for redirect and fwd",
 	  "usage: xdp-fwd port add IFACE DEV\n"
