@@ -546,8 +546,8 @@ static const struct cli_opt run_opts[] = {
 	"which the session's TCP frames would be dropped, bounced (tx), redirected or\n" \
 	"sent to an AF_XDP socket, where before they reached the kernel, is refused\n" \
 	"(exit 1, nothing changed) unless --force or --confirm-within S.  A malformed\n" \
-	"SSH_CONNECTION, or no route to its client, refuses any change after which a\n" \
-	"default or rule would do so.  Without SSH_CONNECTION there is no guard.\n" \
+	"SSH_CONNECTION refuses any change after which a default or rule would do so.\n" \
+	"Without SSH_CONNECTION, or without a route to its client, there is no guard.\n" \
 	"--confirm-within S applies the change and rolls it back (the policy, or all the\n" \
 	"rules) after S seconds unless 'xdp-fwd confirm IFACE'; one at a time per IFACE.\n" \
 	"\n"

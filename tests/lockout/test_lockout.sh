@@ -14,7 +14,8 @@
 #   b. a pass rule for the session's tuple makes default drop acceptable
 #   c. rule add ... drop matching the session refused, nothing added; another port accepted
 #   d. rule load of a file that drops the session refused, nothing loaded
-#   e. a caller routed via loaux0, and no SSH_CONNECTION: nothing refused;
+#   e. a caller routed via loaux0, one without a route, and no SSH_CONNECTION:
+#      nothing refused;
 #      a malformed SSH_CONNECTION refuses, naming the value
 #   f. --confirm-within 2: live at once (gen's frames to the session's port
 #      are dropped), then rolled back (policy pass, rules exactly as before);
@@ -136,6 +137,11 @@ inner() {
 	check_eq "  ... and rule add ... dport 22 drop" \
 		"$(rcof x rule add "$DUT" proto tcp dport 22 action drop)" 0
 	x rule flush "$DUT" >/dev/null
+	# no default route in the namespace: 192.0.2.9 is unreachable from here
+	export SSH_CONNECTION="192.0.2.9 40022 10.99.0.1 22"
+	check_eq "a caller without a route here: policy default drop goes ahead" \
+		"$(rcof x policy "$DUT" default drop)" 0
+	x policy "$DUT" default pass >/dev/null
 	unset SSH_CONNECTION
 	check_eq "no SSH_CONNECTION: policy default drop goes ahead" \
 		"$(rcof x policy "$DUT" default drop)" 0
