@@ -38,6 +38,7 @@ int do_parse(int argc, char **argv);
 int do_run(int argc, char **argv);
 int do_gen(int argc, char **argv);
 int do_features(int argc, char **argv);
+int do_confirm(int argc, char **argv);
 
 /*
  * Remove the hardware flow rules of ifname's rules (rule add ... queue N),

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "lockout.h"
 #include "opts.h"
 #include "xf_features.h"
 #include "xf_loader.h"
@@ -54,6 +55,8 @@ int do_unload(int argc, char **argv)
 		cli_err("usage: xdp-fwd unload IFACE");
 		return XF_EXIT_USAGE;
 	}
+	/* a pending rollback goes with the pins: its watcher would find nothing */
+	lo_forget(argv[1]);
 	/* the maps go with the pins: their rules' NIC rules go first */
 	if (cli_rule_nic_release(argv[1]))
 		return XF_EXIT_FAIL;
@@ -167,6 +170,7 @@ static void status_print(const struct status *st, struct jw *w)
 		} else {
 			jw_null(w, "consumer");
 		}
+		lo_status(st->ifname, w);
 		jw_obj_close(w);
 		return;
 	}
@@ -210,6 +214,7 @@ static void status_print(const struct status *st, struct jw *w)
 			       st->cons.q[i].zerocopy ? "zero-copy" : "copy");
 		printf("; %llu reconnects\n", st->cons.reconnects);
 	}
+	lo_status(st->ifname, NULL);
 }
 
 /* No pins: say so, and whether an `xdp-fwd run` waits there for the program. */

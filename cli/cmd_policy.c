@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "lockout.h"
 #include "opts.h"
 #include "xf_maps.h"
 #include "xf_util.h"
@@ -40,10 +41,14 @@ int do_policy(int argc, char **argv)
 	bool json = cli_json, change = false;
 	const char *ifname = NULL;
 	struct xf_maps m;
+	unsigned int secs;
+	bool force;
 	int i, a, ret;
 
 	if (cli_help_wanted(cmd, argc, argv))
 		return XF_EXIT_OK;
+	if (lo_take_opts(&argc, argv, &force, &secs))
+		return XF_EXIT_USAGE;
 	if (argc < 2) {
 		cli_usage(cmd, stderr);
 		return XF_EXIT_USAGE;
@@ -84,28 +89,57 @@ int do_policy(int argc, char **argv)
 			cfg.error_action = a;
 			set_errors = change = true;
 		} else {
-			cli_err("unexpected '%s' (default ACTION, errors pass|drop, --json)", argv[i]);
+			cli_err("unexpected '%s' (default ACTION, errors pass|drop, --json, --force, "
+				"--confirm-within S)", argv[i]);
 			return XF_EXIT_USAGE;
 		}
+	}
+	if (secs && !change) {
+		cli_err("--confirm-within %u: there is no change to confirm (default ACTION, "
+			"errors pass|drop)", secs);
+		return XF_EXIT_USAGE;
 	}
 	if (xf_maps_open_pinned(ifname, &m) || xf_maps_lock(&m))
 		return XF_EXIT_FAIL;
 	ret = xf_config_get(&m, &now);
 	if (!ret && change) {
+		struct lo_state before, after;
+		char what[64];
+
 		if (!set_default) {
 			cfg.default_action = now.default_action;
 			cfg.default_ifindex = now.default_ifindex;
 		}
 		if (!set_errors)
 			cfg.error_action = now.error_action;
+		ret = lo_state_read(&m, &before);
+		if (ret)
+			goto done;
+		after = before;
+		after.default_action = cfg.default_action;
+		after.default_ifindex = cfg.default_ifindex;
+		after.error_action = cfg.error_action;
+		snprintf(what, sizeof(what), "policy default %s", xf_action_name(cfg.default_action));
+		if (lo_guard(ifname, what, &before, &after, force, secs) ||
+		    (secs && lo_pending_begin(&m, ifname, &before, true, secs))) {
+			lo_state_free(&before);
+			xf_maps_close(&m);
+			return XF_EXIT_FAIL;
+		}
+		lo_state_free(&before);
 		if (set_default && cfg.default_action == XF_ACT_REDIRECT)
 			ret = xf_port_add(&m, cfg.default_ifindex);
 		if (!ret)
 			ret = xf_config_set(&m, &cfg);
+		if (ret && secs)
+			lo_pending_abort(ifname);
 		if (!ret)
 			ret = xf_config_get(&m, &now);
 	}
+done:
 	xf_maps_close(&m);
+	if (!ret && secs && lo_pending_arm(ifname, secs))
+		return XF_EXIT_FAIL;
 	if (ret) {
 		cli_err("cannot %s the policy of %s: %s", change ? "set" : "read", ifname,
 		       strerror(-ret));

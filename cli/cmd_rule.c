@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "lockout.h"
 #include "opts.h"
 #include "xf_maps.h"
 #include "xf_ntuple.h"
@@ -122,16 +123,59 @@ static int add_nic_rule(const char *ifname, struct xf_maps *m, __u32 id,
 	return -1;
 }
 
+/*
+ * Under the lock, before a change: the guard on the state after it (before
+ * plus specs, or no rules at all for a flush), and the saved rules for
+ * --confirm-within.  0 to go ahead, -1 after a message.
+ */
+static int guard_rules(struct xf_maps *m, const char *ifname, const char *what,
+		       const struct xf_rule_spec *specs, size_t n, bool flush, bool force,
+		       unsigned int secs)
+{
+	struct lo_state before, after;
+	int ret;
+
+	ret = lo_state_read(m, &before);
+	if (ret) {
+		cli_err("cannot read the rules of %s: %s; nothing changed", ifname, strerror(-ret));
+		return -1;
+	}
+	if (flush) {
+		after = before;
+		after.n = 0;
+		after.rules = NULL;
+		ret = 0;
+	} else {
+		ret = lo_state_with(&before, specs, n, &after);
+	}
+	if (ret) {
+		cli_err("%s; nothing changed", strerror(-ret));
+		lo_state_free(&before);
+		return -1;
+	}
+	ret = lo_guard(ifname, what, &before, &after, force, secs);
+	if (!ret && secs)
+		ret = lo_pending_begin(m, ifname, &before, false, secs);
+	if (!flush)
+		lo_state_free(&after);
+	lo_state_free(&before);
+	return ret;
+}
+
 static int rule_add(int argc, char **argv)
 {
 	struct ethtool_rx_flow_spec fs;
 	struct xf_rule_spec spec;
 	char err[512];
 	struct xf_maps m;
+	unsigned int secs;
+	bool force;
 	long queue;
 	__u32 id;
 	int ret;
 
+	if (lo_take_opts(&argc, argv, &force, &secs))
+		return XF_EXIT_USAGE;
 	if (argc < 2) {
 		cli_err("usage: xdp-fwd rule add IFACE " CLI_RULE_WORDS);
 		return XF_EXIT_USAGE;
@@ -139,6 +183,12 @@ static int rule_add(int argc, char **argv)
 	argc--;
 	if (take_queue(&argc, argv + 1, &queue))
 		return XF_EXIT_USAGE;
+	if (queue != NO_QUEUE && secs) {
+		/* a rollback restores the BPF rules; the NIC's are not put back */
+		cli_err("--confirm-within does not take 'queue %ld' (a hardware flow rule is "
+			"not rolled back)", queue);
+		return XF_EXIT_USAGE;
+	}
 	if (xf_rule_parse(argc, argv + 1, &spec, err, sizeof(err))) {
 		cli_err("%s", err);
 		return XF_EXIT_USAGE;
@@ -160,15 +210,27 @@ static int rule_add(int argc, char **argv)
 	}
 	if (open_rw(argv[0], &m))
 		return XF_EXIT_FAIL;
+	char what[600];
+
+	xf_rule_format(&spec, err, sizeof(err));
+	snprintf(what, sizeof(what), "rule add %s", err);
+	if (guard_rules(&m, argv[0], what, &spec, 1, false, force, secs)) {
+		xf_maps_close(&m);
+		return XF_EXIT_FAIL;
+	}
 	ret = xf_rules_add(&m, &spec, 1, &id, NULL, err, sizeof(err));
 	if (ret)
 		cli_err("%s", err);
 	else if (queue != NO_QUEUE)
 		ret = add_nic_rule(argv[0], &m, id, &fs);
+	if (ret && secs)
+		lo_pending_abort(argv[0]);
 	xf_maps_close(&m);
 	if (ret)
 		return XF_EXIT_FAIL;
 	printf("%u\n", id);
+	if (secs && lo_pending_arm(argv[0], secs))
+		return XF_EXIT_FAIL;
 	return XF_EXIT_OK;
 }
 
@@ -427,10 +489,14 @@ int cli_rule_nic_release(const char *ifname)
 static int rule_flush(int argc, char **argv)
 {
 	struct xf_table t = { 0 };
+	unsigned int secs;
 	struct xf_maps m;
 	size_t n = 0;
+	bool force;
 	int ret;
 
+	if (lo_take_opts(&argc, argv, &force, &secs))
+		return XF_EXIT_USAGE;
 	if (argc > 1) {
 		cli_err("unexpected '%s' after the interface (usage: xdp-fwd rule flush IFACE)",
 		       argv[1]);
@@ -442,6 +508,10 @@ static int rule_flush(int argc, char **argv)
 	}
 	if (open_rw(argv[0], &m))
 		return XF_EXIT_FAIL;
+	if (guard_rules(&m, argv[0], "rule flush", NULL, 0, true, force, secs)) {
+		xf_maps_close(&m);
+		return XF_EXIT_FAIL;
+	}
 	/* the rules as they were, for their NIC rules after the flush */
 	ret = nic_has_rules(argv[0]) ? xf_table_read(&m, &t) : 0;
 	if (ret) {
@@ -450,6 +520,8 @@ static int rule_flush(int argc, char **argv)
 		return XF_EXIT_FAIL;
 	}
 	ret = xf_rules_flush(&m, &n);
+	if (ret && secs)
+		lo_pending_abort(argv[0]);
 	xf_maps_close(&m);
 	if (ret) {
 		xf_table_free(&t);
@@ -459,6 +531,8 @@ static int rule_flush(int argc, char **argv)
 	ret = nic_drop_all(argv[0], &t);
 	xf_table_free(&t);
 	printf("removed %zu rules\n", n);
+	if (secs && lo_pending_arm(argv[0], secs))
+		return XF_EXIT_FAIL;
 	return ret ? XF_EXIT_FAIL : XF_EXIT_OK;
 }
 
@@ -468,9 +542,13 @@ static int rule_load(int argc, char **argv)
 	int ret = XF_EXIT_FAIL;
 	char err[512];
 	struct xf_maps m;
+	unsigned int secs;
+	bool force;
 	__u32 *ids;
 	long bad;
 
+	if (lo_take_opts(&argc, argv, &force, &secs))
+		return XF_EXIT_USAGE;
 	if (argc > 2) {
 		cli_err("unexpected '%s' after the file (usage: xdp-fwd rule load IFACE FILE)",
 		       argv[2]);
@@ -487,7 +565,14 @@ static int rule_load(int argc, char **argv)
 	ids = calloc(rf.n ? rf.n : 1, sizeof(*ids));
 	if (!ids || open_rw(argv[0], &m))
 		goto out;
+	snprintf(err, sizeof(err), "rule load %s", argv[1]);
+	if (guard_rules(&m, argv[0], err, rf.specs, rf.n, false, force, secs)) {
+		xf_maps_close(&m);
+		goto out;
+	}
 	if (xf_rules_add(&m, rf.specs, rf.n, ids, &bad, err, sizeof(err))) {
+		if (secs)
+			lo_pending_abort(argv[0]);
 		if (bad >= 0)
 			cli_err("%s:%zu: %s; no rules loaded", argv[1], rf.lines[bad], err);
 		else
@@ -497,6 +582,8 @@ static int rule_load(int argc, char **argv)
 		ret = XF_EXIT_OK;
 	}
 	xf_maps_close(&m);
+	if (ret == XF_EXIT_OK && secs && lo_pending_arm(argv[0], secs))
+		ret = XF_EXIT_FAIL;
 out:
 	free(ids);
 	xf_rule_file_free(&rf);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "lockout.h"
 #include "opts.h"
 
 /* run's defaults are the library's (xf_iface.h): their help says so from one place */
@@ -414,8 +415,25 @@ static const struct cli_opt status_opts[] = {
 	{}
 };
 
+/* read by lo_take_opts() from the words; the table gives --help, the man page check */
+#define GUARD_OPTS(cmds) \
+	OPT_FLAG(guard_args, "force", 'f', force, \
+		 cmds ": go ahead even when the change would cut\n" \
+		 "the SSH session the command runs in (SSH_CONNECTION)"), \
+	OPT_U32(guard_args, "confirm-within", 0, "S", confirm_within, 1, LO_CONFIRM_MAX, \
+		"bad --confirm-within '%s' (1..3600 seconds)", \
+		cmds ": roll the change back after S seconds\n" \
+		"(1..3600) unless 'xdp-fwd confirm IFACE'")
+
 static const struct cli_opt rule_opts[] = {
-	OPT_FLAG(json_args, "json", 'j', json, "list: one JSON array of the rules"),
+	OPT_FLAG(guard_args, "json", 'j', json, "list: one JSON array of the rules"),
+	GUARD_OPTS("add, load, flush"),
+	{}
+};
+
+static const struct cli_opt policy_opts[] = {
+	OPT_FLAG(guard_args, "json", 'j', json, "one JSON object"),
+	GUARD_OPTS("with a change"),
 	{}
 };
 
@@ -521,6 +539,19 @@ static const struct cli_opt run_opts[] = {
 	{}
 };
 
+/* policy's and rule's --help: the lock-out guard (lockout.c) */
+#define CLI_GUARD_TEXT \
+	"Lock-out guard: when SSH_CONNECTION is set (the command runs in an SSH session)\n" \
+	"and the kernel's route to its client address goes out of IFACE, a change after\n" \
+	"which the session's TCP frames would be dropped, bounced (tx), redirected or\n" \
+	"sent to an AF_XDP socket, where before they reached the kernel, is refused\n" \
+	"(exit 1, nothing changed) unless --force or --confirm-within S.  A malformed\n" \
+	"SSH_CONNECTION refuses any change after which a default or rule would do so.\n" \
+	"Without SSH_CONNECTION, or without a route to its client, there is no guard.\n" \
+	"--confirm-within S applies the change and rolls it back (the policy, or all the\n" \
+	"rules) after S seconds unless 'xdp-fwd confirm IFACE'; one at a time per IFACE.\n" \
+	"\n"
+
 const struct cli_cmd cli_cmds[] = {
 	{ "load", do_load, "attach the program to an interface and pin its maps",
 	  "usage: xdp-fwd load IFACE [--mode native|skb] [--force] [--max-rules N]\n"
@@ -575,14 +606,24 @@ const struct cli_cmd cli_cmds[] = {
 	  "dst gets the IPv4 flow type (IPv6 traffic needs an address in the rule).  A NIC\n"
 	  "without n-tuple filters (ethtool feature ntuple-filters) refuses it and nothing\n"
 	  "is added.  del, flush and unload remove the NIC rule; list shows its queue.\n"
-	  "Rule files do not take queue.\n\n", NULL, 15, rule_opts },
+	  "Rule files do not take queue.\n"
+	  "\n"
+	  CLI_GUARD_TEXT, NULL, 22, rule_opts },
 	{ "policy", do_policy, "show or set the default action and the parse-error policy",
 	  "usage: xdp-fwd policy IFACE [default ACTION [DEV]] [errors pass|drop] [--json]\n"
 	  "\n"
 	  "Without settings, print the policy.  'default' is the action for frames no\n"
 	  "rule matches (pass, drop, tx, xsk, fwd or redirect DEV; initially pass).\n"
 	  "'errors' is what happens to frames that fail to parse (initially pass: the\n"
-	  "kernel has its own checks; drop to discard them here).\n\n", NULL, 15, json_object },
+	  "kernel has its own checks; drop to discard them here).\n"
+	  "\n"
+	  CLI_GUARD_TEXT, NULL, 22, policy_opts },
+	{ "confirm", do_confirm, "keep a timed change (policy or rule's confirm-within)",
+	  "usage: xdp-fwd confirm IFACE\n\n"
+	  "Keep the timed change pending on IFACE (policy, rule add, load or flush with\n"
+	  "their confirm-within option): its rollback watcher is stopped.  Exit 1 when\n"
+	  "nothing is pending.\n\n",
+	  NULL, 14, NULL },
 	{ "port", do_port, "egress devices for redirect and fwd",
 	  "usage: xdp-fwd port add IFACE DEV\n"
 	  "       xdp-fwd port del IFACE DEV\n"

@@ -145,7 +145,14 @@ struct run_args {
 	double duration;
 };
 
-/* For the commands that take only --json (features, policy, rule list). */
+/* policy and rule: --json, and the lock-out guard's --force and --confirm-within (lockout.h) */
+struct guard_args {
+	bool json;
+	bool force;
+	__u32 confirm_within;
+};
+
+/* For the commands that take only --json (features, rule list). */
 struct json_args {
 	bool json;
 };

@@ -430,7 +430,10 @@ test_completion() {
 	for cmd in $(commands); do
 		want=$(table_opts "$cmd" | grep -vx -- --help)
 		if [ "$cmd" = rule ]; then
-			got=$(complete_words xdp-fwd rule list lo -- | tr ' ' '\n' | grep . | grep -vx -- --help)
+			# list has --json, add/load/flush the lock-out guard's options
+			got=$({ complete_words xdp-fwd rule list lo --
+				complete_words xdp-fwd rule flush lo --; } |
+				tr ' ' '\n' | grep . | grep -vx -- --help)
 		else
 			got=$(complete_words xdp-fwd "$cmd" lo -- | tr ' ' '\n' | grep . | grep -vx -- --help)
 		fi
