@@ -880,7 +880,8 @@ static int run_targets(struct runner *rr, const struct run_args *a)
 	if (ret >= 0)
 		return ret;
 	/* before any UMEM is allocated: each queue pins frames * frame_size bytes */
-	if (cli_caps_memlock((__u64)cfg->frames * cfg->frame_size * cfg->nq))
+	if (cli_caps_memlock((__u64)cfg->frames * cfg->frame_size *
+			     (rr->all ? queue_count(cfg->ifname) : rr->nwant)))
 		return XF_EXIT_FAIL;
 	if (a->cpus) {
 		long ncpu = sysconf(_SC_NPROCESSORS_CONF);
