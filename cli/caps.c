@@ -109,14 +109,20 @@ static bool bpffs_mounted(void)
 	return !statfs("/sys/fs/bpf", &st) && (unsigned long)st.f_type == BPF_FS_MAGIC;
 }
 
+/* The order of the messages: the BPF ones first, as the docs list them. */
+static const unsigned int order[] = {
+	CAP_BPF, CAP_NET_ADMIN, CAP_PERFMON, CAP_NET_RAW, CAP_IPC_LOCK, CAP_SYS_ADMIN,
+};
+#define NORDER	(sizeof(order) / sizeof(order[0]))
+
 static void list(char *buf, size_t len, __u64 set)
 {
 	size_t n = 0;
 
 	buf[0] = '\0';
-	for (unsigned int c = 0; c < 64 && n < len; c++)
-		if ((set & CLI_CAP(c)) && c < sizeof(names) / sizeof(names[0]) && names[c])
-			n += snprintf(buf + n, len - n, "%s%s", n ? ", " : "", names[c]);
+	for (unsigned int i = 0; i < NORDER && n < len; i++)
+		if (set & CLI_CAP(order[i]))
+			n += snprintf(buf + n, len - n, "%s%s", n ? ", " : "", names[order[i]]);
 }
 
 int cli_caps_require(const char *cmd, const char *why, __u64 need)
@@ -127,10 +133,10 @@ int cli_caps_require(const char *cmd, const char *why, __u64 need)
 	if (!missing)
 		return 0;
 	list(all, sizeof(all), need);
-	for (unsigned int c = 0; c < 64; c++)
-		if (missing & CLI_CAP(c)) {
+	for (unsigned int i = 0; i < NORDER; i++)
+		if (missing & CLI_CAP(order[i])) {
 			fprintf(stderr, "xdp-fwd %s: missing capability %s (needs %s%s%s)\n", cmd,
-				names[c], all, why ? " " : "", why ? why : "");
+				names[order[i]], all, why ? " " : "", why ? why : "");
 			break;
 		}
 	return XF_EXIT_FAIL;
