@@ -16,6 +16,7 @@
 
 #include <bpf/bpf.h>
 
+#include "caps.h"
 #include "cli.h"
 #include "opts.h"
 #include "xf_iface.h"
@@ -775,7 +776,8 @@ static int open_program(struct runner *rr)
 			       ai.prog_id);
 			return -1;
 		}
-		if (xf_load(ifname, &lo))
+		if (cli_caps_require("run", "to load the program for this run", cli_caps_load) ||
+		    xf_load(ifname, &lo))
 			return -1;
 		rr->loaded_here = true;
 		rr->own_id = xf_pinned_prog_id(ifname);
@@ -882,6 +884,10 @@ static int run_targets(struct runner *rr, const struct run_args *a)
 	ret = parse_queues(rr, a->queues);
 	if (ret >= 0)
 		return ret;
+	/* before any UMEM is allocated: each queue pins frames * frame_size bytes */
+	if (cli_caps_memlock((__u64)cfg->frames * cfg->frame_size *
+			     (rr->all ? queue_count(cfg->ifname) : rr->nwant)))
+		return XF_EXIT_FAIL;
 	if (a->cpus) {
 		long ncpu = sysconf(_SC_NPROCESSORS_CONF);
 

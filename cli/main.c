@@ -10,6 +10,7 @@
 #include <bpf/libbpf.h>
 #include <xdp/libxdp.h>
 
+#include "caps.h"
 #include "cli.h"
 #include "opts.h"
 
@@ -90,6 +91,12 @@ int main(int argc, char **argv)
 	if (cli_json && !cli_cmd_has_json(cmd) && !cli_wants_help(argc - i, argv + i)) {
 		cli_err("-j/--json: '%s' has no JSON output", cmd->name);
 		return XF_EXIT_USAGE;
+	}
+	/* the capabilities first, so that nothing is half done for want of one; not for --help */
+	if (!cli_wants_help(argc - i, argv + i)) {
+		ret = cli_caps_check(argc - i, argv + i);
+		if (ret)
+			return ret;
 	}
 	xf_set_print(cli_print);
 	libbpf_set_print(print_libbpf);

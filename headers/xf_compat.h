@@ -26,6 +26,13 @@
 #endif
 
 /* statfs(2)'s f_type of a bpffs (linux/magic.h). */
+#ifndef CAP_PERFMON
+#define CAP_PERFMON			38	/* Linux 5.8 */
+#endif
+#ifndef CAP_BPF
+#define CAP_BPF				39	/* Linux 5.8 */
+#endif
+
 #ifndef BPF_FS_MAGIC
 #define BPF_FS_MAGIC			0xcafe4a11
 #endif

@@ -45,6 +45,9 @@ int xf_skel_load(const struct xf_load_opts *o, struct xdp_fwd **out)
 	err = xdp_fwd__load(skel);
 	if (err) {
 		xf_err("cannot load the BPF program: %s%s", strerror(-err),
+		       err == -EPERM ? " (loading an XDP program needs CAP_BPF and CAP_NET_ADMIN)" :
+		       err == -EACCES ? " (the verifier refused it: without CAP_PERFMON it rejects "
+					"the program's pointer arithmetic; -v shows its log)" :
 		       " (libbpf prints the verifier's log at its debug level)");
 		xdp_fwd__destroy(skel);
 		return err;
@@ -66,7 +69,9 @@ int xf_bpffs_ensure(void)
 	if (mount("bpf", BPFFS, "bpf", 0, "mode=0700")) {
 		int err = -errno;
 
-		xf_err("no bpffs at %s and mounting one failed: %s", BPFFS, strerror(-err));
+		xf_err("no bpffs at %s and mounting one failed: %s%s", BPFFS, strerror(-err),
+		       err == -EPERM ? " (mounting needs CAP_SYS_ADMIN; or mount it beforehand)" :
+		       "");
 		return err;
 	}
 	xf_info("mounted bpffs at %s", BPFFS);
@@ -98,6 +103,11 @@ int xf_query(int ifindex, struct xf_attach_info *info)
 		__u32 len = sizeof(pi);
 		int fd = bpf_prog_get_fd_by_id(info->prog_id);
 
+		/*
+		 * The name is a nicety: getting an fd from an id needs CAP_SYS_ADMIN,
+		 * which nothing else here needs, so without it the name is "unknown".
+		 */
+		snprintf(info->prog_name, sizeof(info->prog_name), "unknown");
 		if (fd >= 0) {
 			if (!bpf_obj_get_info_by_fd(fd, &pi, &len))
 				snprintf(info->prog_name, sizeof(info->prog_name), "%s", pi.name);
@@ -232,6 +242,8 @@ static const char *attach_hint(int err, enum xf_mode mode)
 		return "the driver refused the program: check the MTU "
 		       "(native XDP on ixgbe needs an MTU of at most about 3000 bytes) "
 		       "and that enough TX queues exist for XDP";
+	case EPERM:
+		return "not permitted (attaching needs CAP_NET_ADMIN)";
 	default:
 		return strerror(-err);
 	}
@@ -380,7 +392,8 @@ int xf_unload(const char *ifname)
 			if (fd >= 0)
 				close(fd);
 			if (err) {
-				xf_err("cannot detach from %s: %s", ifname, strerror(-err));
+				xf_err("cannot detach from %s: %s%s", ifname, strerror(-err),
+				       err == -EPERM ? " (detaching needs CAP_NET_ADMIN)" : "");
 				return err;
 			}
 		} else {

@@ -412,6 +412,8 @@ static const char *bind_hint(int err)
 		       "iommu_platform=on, even where it reports zero-copy)";
 	case EBUSY:
 		return "another AF_XDP socket is bound to this queue";
+	case EPERM:
+		return "not permitted (an AF_XDP socket needs CAP_NET_RAW)";
 	case ENOMEM:
 	case ENOBUFS:
 		return "cannot pin the UMEM (needs CAP_IPC_LOCK or a larger RLIMIT_MEMLOCK)";
@@ -492,7 +494,8 @@ static int queue_setup(struct xf_queue *q, unsigned int idx)
 	if (c->busy_poll) {
 		err = set_busy_poll(q);
 		if (err) {
-			xf_err("queue %u: cannot enable busy polling: %s", q->queue, strerror(-err));
+			xf_err("queue %u: cannot enable busy polling: %s%s", q->queue, strerror(-err),
+			       err == -EPERM ? " (SO_PREFER_BUSY_POLL needs CAP_NET_ADMIN)" : "");
 			return err;
 		}
 	}

@@ -34,6 +34,8 @@
 #   zcplain   eth2, a virtio-net device without VIRTIO_F_ACCESS_PLATFORM:
 #             zero-copy cannot bind there, whatever the driver reports; run
 #             falls back to copy and says why, --zero-copy refuses
+#   caps      tests/caps/caps.sh: each command with exactly the capabilities
+#             of tests/caps/matrix, and with each one dropped (issue 15)
 #   dmesg     the kernel logged no warning, bug or oops meanwhile
 #
 # Prints "ok - ..." / "FAIL - ..." lines and "# ..." notes to the console;
@@ -67,7 +69,7 @@ IP_D=192.0.2.2		# eth0, the device under test
 PORT=9999		# steered to the consumer
 PORT_K=9998		# left to the kernel
 PORT_TX=9997		# bounced by the program
-ALL_PARTS="load iproute2 bpf e2e l2fwd tx zerocopy meta zcplain dmesg"
+ALL_PARTS="load iproute2 bpf e2e l2fwd tx zerocopy meta zcplain caps dmesg"
 guest_parts $ALL_PARTS
 KVER=$(uname -r)
 BG=()
@@ -147,6 +149,16 @@ setup_prog() {	# load xdp-fwd on eth0 with the rules every traffic part uses
 }
 
 # ------------------------------------------------------------------ parts
+
+# The host suite's script, on this kernel: its own namespace and veth pair.
+part_caps() {
+	local out=$WORK/caps.out
+
+	env XDP_FWD="$XF" bash "$ROOT/tests/caps/caps.sh" >"$out" 2>&1
+	check "caps: tests/caps/caps.sh passes on $KVER" \
+		grep -q '^caps: [0-9]* passed, 0 failed$' "$out"
+	grep -v '^ok - ' "$out" | sed 's/^/#   /'
+}
 
 part_load() {
 	local log=$WORK/load.log
