@@ -473,6 +473,15 @@ static bool pending_live(const char *ifname, struct pending *p)
 		pending_remove(ifname);
 		return false;
 	}
+	/*
+	 * No watcher recorded and the deadline gone: the command died between
+	 * begin and arm (the change itself may or may not be in).  Nothing
+	 * will roll it back, so it must not block the next change forever.
+	 */
+	if (p->pid <= 0 && p->deadline < (long long)time(NULL)) {
+		pending_remove(ifname);
+		return false;
+	}
 	return true;
 }
 

@@ -6,7 +6,8 @@
  * The pure half (lockout_tuple.c: SSH_CONNECTION's parser, the session's
  * verdict over a set of rules) has no maps and no syscalls, for the unit
  * tests; the rest (lockout.c) asks the kernel for the route and keeps the
- * pending change under the interface's pin directory.
+ * pending change in XF_RUN_DIR, named per namespace and interface like the
+ * consumer's files (bpffs, where the pins are, takes no regular files).
  */
 #ifndef XF_CLI_LOCKOUT_H
 #define XF_CLI_LOCKOUT_H
