@@ -12,6 +12,7 @@
 #include <bpf/libbpf.h>
 
 #include "xdp_fwd.skel.h"
+#include "xdp_fwd_mp.skel.h"
 #include "xf_compat.h"
 #include "xf_internal.h"
 #include "xf_features.h"
@@ -21,14 +22,41 @@
 
 #define BPFFS "/sys/fs/bpf"
 
-int xf_skel_open(const struct xf_load_opts *o, struct xdp_fwd **out)
+/*
+ * The skeleton of xdp_fwd.bpf.o with the object of xdp_fwd_mp.bpf.o in it:
+ * the same source, maps and program names (the skeleton finds them by
+ * name), without bpf_xdp_adjust_meta(), for libxdp's dispatcher.
+ */
+static struct xdp_fwd *open_dispatched(void)
+{
+	struct xdp_fwd *obj = calloc(1, sizeof(*obj));
+	int err;
+
+	if (!obj) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	err = xdp_fwd__create_skeleton(obj);
+	if (!err) {
+		obj->skeleton->data = (void *)xdp_fwd_mp__elf_bytes(&obj->skeleton->data_sz);
+		err = bpf_object__open_skeleton(obj->skeleton, NULL);
+	}
+	if (err) {
+		xdp_fwd__destroy(obj);
+		errno = -err;
+		return NULL;
+	}
+	return obj;
+}
+
+int xf_skel_open(const struct xf_load_opts *o, bool dispatched, struct xdp_fwd **out)
 {
 	__u32 max_rules = o->max_rules ? o->max_rules : XF_DEFAULT_MAX_RULES;
 	__u32 max_queues = o->max_queues ? o->max_queues : XF_MAX_QUEUES;
 	struct xdp_fwd *skel;
 	int err;
 
-	skel = xdp_fwd__open();
+	skel = dispatched ? open_dispatched() : xdp_fwd__open();
 	if (!skel) {
 		err = -errno;
 		xf_err("cannot open the embedded BPF object: %s", strerror(-err));
@@ -50,7 +78,7 @@ int xf_skel_load(const struct xf_load_opts *o, struct xdp_fwd **out)
 	struct xdp_fwd *skel;
 	int err;
 
-	err = xf_skel_open(o, &skel);
+	err = xf_skel_open(o, false, &skel);
 	if (err)
 		return err;
 	err = xdp_fwd__load(skel);
@@ -269,7 +297,7 @@ static int load_dispatched(const char *ifname, int ifindex, const char *dir,
 	struct xdp_fwd *skel;
 	int err;
 
-	err = xf_skel_open(o, &skel);
+	err = xf_skel_open(o, true, &skel);
 	if (err)
 		return err;
 	err = xf_mp_attach(skel, ifindex, ifname, o, c);

@@ -177,8 +177,14 @@ part_multiprog() {
 			"$(ip -d link show eth0 | grep -c prog/xdp) $("$XF" status eth0 >/dev/null 2>&1; echo $?)" "0 1"
 		return
 	fi
-	check "multiprog: xdp-fwd load --multiprog" \
-		"$XF" load eth0 --mode native --multiprog || return
+	if ! check "multiprog: xdp-fwd load --multiprog" \
+		"$XF" load eth0 --mode native --multiprog; then
+		# libbpf's and libxdp's own log says why
+		"$XF" -v load eth0 --mode native --multiprog 2>&1 | grep -v 'relocat\|CO-RE' |
+			tail -40 | sed 's/^/#   /'
+		"$XF" unload eth0 >/dev/null 2>&1
+		return
+	fi
 	check "multiprog: a rule steers UDP $PORT to xsk" \
 		"$XF" rule add eth0 proto udp dport $PORT action xsk >/dev/null
 	check "multiprog: xdp-filter loads beside it (through libxdp)" \
