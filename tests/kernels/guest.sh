@@ -162,7 +162,11 @@ disp_json() {	# disp_json EXPR: of status --json's "dispatcher" (d), None when a
 
 # xdp-filter's own view: is it attached to eth0 (its status names the interface)?
 filter_on() {
-	xdp-filter status 2>/dev/null | grep -q "^eth0 "
+	xdp-filter status 2>/dev/null | grep -q "^ *eth0 (native mode)"
+}
+
+filter_hits() {	# filter_hits PORT: xdp-filter's hit counter of its port rule
+	xdp-filter status 2>/dev/null | awk -v p="$1" '$1 == p { print $NF }'
 }
 
 part_multiprog() {
@@ -186,7 +190,7 @@ part_multiprog() {
 		return
 	fi
 	check "multiprog: a rule steers UDP $PORT to xsk" \
-		"$XF" rule add eth0 proto udp dport $PORT action xsk >/dev/null
+		"$XF" rule add eth0 proto udp dport $PORT action xsk
 	check "multiprog: xdp-filter loads beside it (through libxdp)" \
 		xdp-filter load -m native eth0 || { "$XF" unload eth0; return; }
 	check "multiprog: xdp-filter drops UDP $PORT_F" xdp-filter port -p udp $PORT_F
@@ -201,7 +205,7 @@ part_multiprog() {
 
 	listen mp-k --port $PORT_K --bind $IP_D --expect $m --timeout 60
 	local kpid=$LPID kout=$LOUT
-	listen mp-f --port $PORT_F --bind $IP_D --expect 1 --timeout 20
+	listen mp-f --port $PORT_F --bind $IP_D --expect 1 --timeout 8
 	local fpid=$LPID fout=$LOUT
 	run_bg mp --mode rxdrop --duration 120
 	check "multiprog: run starts inside the dispatcher" run_ready 1 || { run_stop; return; }
@@ -219,15 +223,17 @@ part_multiprog() {
 		"$(jget "$kout" 'd["received"]')" $m
 	check_eq "multiprog: xdp-filter dropped every datagram to $PORT_F (its socket got none)" \
 		"$(jget "$fout" 'd["received"]')" 0
-	check_eq "multiprog: xdp-fwd passed down the chain what it did not claim ($m + $m)" \
-		"$(act_pkts pass)" $((2 * m))
-	xdp-filter status 2>&1 | sed 's/^/#   xdp-filter: /' | head -20
+	# xdp-filter (its priority 10) runs before xdp-fwd (40): the frames it
+	# drops never reach xdp-fwd, the ones it passes do
+	check_eq "multiprog: xdp-filter counted its $m hits on $PORT_F" "$(filter_hits $PORT_F)" $m
+	check_eq "multiprog: xdp-fwd saw only what xdp-filter passed: pass == $m, xsk == $n" \
+		"$(act_pkts pass) $(act_pkts xsk)" "$m $n"
 
 	check "multiprog: xdp-fwd unloads alone" "$XF" unload eth0
 	check "multiprog: xdp-filter stays attached" filter_on
 	check_eq "multiprog: the dispatcher now runs only xdp-filter" \
 		"$(xdp-loader status eth0 2>/dev/null | grep -c 'xdpfilt_\|xdp_fwd')" 1
-	listen mp-f2 --port $PORT_F --bind $IP_D --expect 1 --timeout 15
+	listen mp-f2 --port $PORT_F --bind $IP_D --expect 1 --timeout 8
 	fpid=$LPID fout=$LOUT
 	listen mp-k2 --port $PORT_K --bind $IP_D --expect $m --timeout 60
 	kpid=$LPID kout=$LOUT
@@ -238,8 +244,15 @@ part_multiprog() {
 	check_eq "multiprog: xdp-filter still drops $PORT_F, $PORT_K still passes" \
 		"$(jget "$fout" 'd["received"]') $(jget "$kout" 'd["received"]')" "0 $m"
 
-	check "multiprog: xdp-fwd joins the dispatcher already there (no --multiprog)" \
-		"$XF" load eth0 --mode native
+	check "multiprog: xdp-fwd joins the dispatcher already there (no --multiprog), first" \
+		"$XF" load eth0 --mode native --priority 5 --chain-on pass,drop
+	check_eq "multiprog: it runs first now, chaining on pass and drop" \
+		"$(disp_json "[(p['xdp_fwd'], p['priority'], p['chain_on']) for p in d['programs']]")" \
+		"[(True, 5, ['drop', 'pass']), (False, 10, ['pass'])]"
+	s2=$(send --dport $PORT_F --count $m --flow 7 --rate 3000)
+	check "multiprog: xdp-fwd first sees the $m to $PORT_F and passes them on" wait_act pass $m
+	check_eq "multiprog: which xdp-filter still drops (hits $m + $m)" \
+		"$(filter_hits $PORT_F)" $((3 * m))
 	"$XF" rule add eth0 proto udp dport $PORT_K action drop >/dev/null
 	check "multiprog: xdp-filter unloads alone" xdp-filter unload eth0
 	check_eq "multiprog: xdp-fwd stays attached, alone in the dispatcher" \
