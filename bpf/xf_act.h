@@ -149,6 +149,10 @@ static __always_inline void xf_meta_write(struct xdp_md *ctx, const struct xf_pk
 	struct xf_meta *m;
 	void *data;
 
+#ifdef XF_NO_PKT_CHANGE
+	/* xdp_fwd_mp.bpf.c: no packet-changing helper may be in the program at all */
+	return;
+#endif
 	if (xf_meta_off || bpf_xdp_adjust_meta(ctx, -(int)sizeof(*m)))
 		return;
 	/* the helper moved data_meta: every packet pointer is new */

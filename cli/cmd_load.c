@@ -22,9 +22,10 @@ int do_load(int argc, char **argv)
 	const struct cli_cmd *cmd = cli_cmd_find("load");
 	struct load_args a = { .mode = XF_MODE_NATIVE };
 	struct xf_load_opts o = {};
+	struct xf_chain_opts c = {};
 	struct xf_attach_info ai;
 	char dir[PATH_MAX];
-	int ret;
+	int ret, idx;
 
 	ret = cli_parse(cmd, argc, argv, &a);
 	if (ret)
@@ -38,12 +39,25 @@ int do_load(int argc, char **argv)
 	o.mode = a.mode;
 	o.force = a.force;
 	o.max_rules = a.max_rules;
-	if (xf_load(argv[optind], &o))
+	c.multiprog = a.multiprog;
+	c.priority = a.priority;
+	c.chain_mask = a.chain_mask;
+	if (xf_load_chain(argv[optind], &o, &c))
 		return XF_EXIT_FAIL;
-	if (!xf_query(if_nametoindex(argv[optind]), &ai) &&
-	    !xf_pin_dir(argv[optind], dir, sizeof(dir)))
-		printf("loaded on %s: program id %u, %s mode, maps pinned in %s\n",
-		       argv[optind], ai.prog_id, xf_attach_mode_name(ai.attach_mode), dir);
+	idx = (int)if_nametoindex(argv[optind]);
+	if (!xf_query(idx, &ai) && !xf_pin_dir(argv[optind], dir, sizeof(dir))) {
+		__u32 ours = xf_pinned_prog_id(argv[optind]);
+		struct xf_dispatcher d;
+
+		if (ours && ai.prog_id != ours && !xf_dispatcher_read(idx, &d))
+			printf("loaded on %s: program id %u in libxdp's dispatcher (id %u, %u "
+			       "program%s), %s mode, maps pinned in %s\n", argv[optind], ours,
+			       d.prog_id, d.n, d.n == 1 ? "" : "s",
+			       xf_attach_mode_name(d.mode), dir);
+		else
+			printf("loaded on %s: program id %u, %s mode, maps pinned in %s\n",
+			       argv[optind], ai.prog_id, xf_attach_mode_name(ai.attach_mode), dir);
+	}
 	return XF_EXIT_OK;
 }
 
@@ -82,6 +96,8 @@ struct status {
 	struct xf_xdp_features xf;	/* the driver's, as the kernel reports them */
 	bool has_consumer;		/* a live `xdp-fwd run` */
 	struct xf_consumer cons;
+	bool dispatched;		/* libxdp's dispatcher is attached: disp */
+	struct xf_dispatcher disp;
 };
 
 /* Fills st; -errno when the pinned maps cannot be opened. */
@@ -99,11 +115,13 @@ static int status_read(const char *ifname, struct status *st)
 		st->state = "gone";
 	else if (xf_query(st->ifindex, &st->ai) || !st->ai.prog_id)
 		st->state = "detached";
-	else if (st->ai.prog_id == st->ours)
+	else if (xf_effective_prog_id(st->ifindex, &st->ai, st->ours) == st->ours)
 		st->state = "attached";
 	else
 		st->state = "replaced";
 
+	if (st->ai.prog_id)
+		st->dispatched = !xf_dispatcher_read(st->ifindex, &st->disp);
 	uname(&st->uts);
 	if (st->ifindex)
 		xf_xdp_features_read(st->ifindex, &st->xf);
@@ -122,6 +140,37 @@ static int status_read(const char *ifname, struct status *st)
 	st->maps_ok = !xf_config_get(&m, &st->cfg);
 	xf_maps_close(&m);
 	return st->maps_ok ? 0 : -EIO;
+}
+
+/* "dispatcher": null, or libxdp's dispatcher with every program it runs */
+static void dispatcher_json(const struct status *st, struct jw *w)
+{
+	if (!st->dispatched) {
+		jw_null(w, "dispatcher");
+		return;
+	}
+	jw_obj_open(w, "dispatcher");
+	jw_u64(w, "prog_id", st->disp.prog_id);
+	jw_str(w, "mode", xf_attach_mode_name(st->disp.mode));
+	jw_arr_open(w, "programs");
+	for (unsigned int i = 0; i < st->disp.n; i++) {
+		const struct xf_dispatched *e = &st->disp.progs[i];
+		static const char *const names[] = { "aborted", "drop", "pass", "tx", "redirect" };
+
+		jw_obj_open(w, NULL);
+		jw_str(w, "name", e->name);
+		jw_u64(w, "prog_id", e->prog_id);
+		jw_u64(w, "priority", e->priority);
+		jw_arr_open(w, "chain_on");
+		for (unsigned int b = 0; b < 5; b++)
+			if (e->chain_mask & (1u << b))
+				jw_str(w, NULL, names[b]);
+		jw_arr_close(w);
+		jw_bool(w, "xdp_fwd", e->prog_id == st->ours);
+		jw_obj_close(w);
+	}
+	jw_arr_close(w);
+	jw_obj_close(w);
 }
 
 static void status_print(const struct status *st, struct jw *w)
@@ -170,12 +219,16 @@ static void status_print(const struct status *st, struct jw *w)
 		} else {
 			jw_null(w, "consumer");
 		}
+		dispatcher_json(st, w);
 		lo_status(st->ifname, w);
 		jw_obj_close(w);
 		return;
 	}
 	printf("%s: ", st->ifname);
-	if (!strcmp(st->state, "attached"))
+	if (!strcmp(st->state, "attached") && st->dispatched)
+		printf("attached in libxdp's dispatcher (id %u), %s mode, program id %u\n",
+		       st->disp.prog_id, xf_attach_mode_name(st->disp.mode), st->ours);
+	else if (!strcmp(st->state, "attached"))
 		printf("attached, %s mode, program id %u\n",
 		       xf_attach_mode_name(st->ai.attach_mode), st->ours);
 	else if (!strcmp(st->state, "replaced"))
@@ -186,6 +239,19 @@ static void status_print(const struct status *st, struct jw *w)
 		       st->ifname);
 	else
 		printf("DETACHED: pins exist but no XDP program is attached\n");
+	if (st->dispatched) {
+		printf("  dispatcher: %u program%s, in the order they run\n", st->disp.n,
+		       st->disp.n == 1 ? "" : "s");
+		for (unsigned int i = 0; i < st->disp.n; i++) {
+			const struct xf_dispatched *e = &st->disp.progs[i];
+			char chain[64];
+
+			xf_chain_format(e->chain_mask, chain, sizeof(chain));
+			printf("    priority %-4u %-16s id %-6u chain on %s%s\n", e->priority,
+			       e->name, e->prog_id, chain[0] ? chain : "-",
+			       e->prog_id == st->ours ? "  (xdp-fwd)" : "");
+		}
+	}
 	printf("  pins %s\n", st->pin_dir);
 	printf("  rules %zu of %u, shapes %u of %d, default %s, parse errors %s\n",
 	       st->rules, st->max_rules, st->shapes, XF_MAX_SHAPES,

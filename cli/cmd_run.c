@@ -591,16 +591,19 @@ static int bind_queues(struct runner *rr)
 static enum fault detect_fault(struct runner *rr, unsigned int *qi)
 {
 	struct xf_attach_info ai;
+	__u32 pinned;
 	int st = link_state(rr->cfg.ifname, rr->cfg.ifindex);
 
 	if (st < 0)
 		return FAULT_GONE;
 	if (!st)
 		return FAULT_LINK_DOWN;
-	if (!xf_query(rr->cfg.ifindex, &ai) && ai.prog_id != rr->prog_id) {
+	if (!xf_query(rr->cfg.ifindex, &ai) &&
+	    xf_effective_prog_id(rr->cfg.ifindex, &ai, rr->prog_id) != rr->prog_id) {
 		if (!ai.prog_id)
 			return FAULT_PROG_DETACHED;
-		return ai.prog_id == xf_pinned_prog_id(rr->cfg.ifname) ?
+		pinned = xf_pinned_prog_id(rr->cfg.ifname);
+		return xf_effective_prog_id(rr->cfg.ifindex, &ai, pinned) == pinned ?
 			FAULT_PROG_RELOADED : FAULT_PROG_REPLACED;
 	}
 	if (queue_count(rr->cfg.ifname) != rr->nq_dev)
@@ -662,7 +665,7 @@ static const char *not_ready(struct runner *rr)
 	if (!ai.prog_id)
 		return fault_names[FAULT_PROG_DETACHED];
 	pinned = xf_pinned_prog_id(rr->cfg.ifname);
-	if (ai.prog_id != pinned)
+	if (xf_effective_prog_id(idx, &ai, pinned) != pinned)
 		return fault_names[FAULT_PROG_REPLACED];
 	if (rr->loaded_here && pinned != rr->own_id) {
 		cli_warn("%s: xdp-fwd was loaded again by someone else; run leaves it attached "

@@ -294,6 +294,11 @@ static int parse_mode(const char *arg, void *field)
 	return 0;
 }
 
+static int parse_chain(const char *arg, void *field)
+{
+	return xf_chain_parse(arg, field) ? -1 : 0;
+}
+
 /* parse --default: any action but redirect, which needs a device */
 static int parse_default(const char *arg, void *field)
 {
@@ -402,6 +407,15 @@ static const struct cli_opt load_opts[] = {
 	OPT_U32(load_args, "max-rules", 'r', "N", max_rules, 1, XF_MAX_RULES_LIMIT,
 		"bad --max-rules '%s' (1.." XF_STR(XF_MAX_RULES_LIMIT) ")",
 		"size of the rule table (default " XF_STR(XF_DEFAULT_MAX_RULES) ")"),
+	OPT_FLAG(load_args, "multiprog", 'M', multiprog,
+		 "run in libxdp's dispatcher beside other XDP programs (an error where it cannot)"),
+	OPT_U32(load_args, "priority", 'p', "N", priority, 1, 1000,
+		"bad --priority '%s' (1..1000)",
+		"run order in the dispatcher, lower first (default "
+		XF_STR(XF_CHAIN_DEFAULT_PRIO) ")"),
+	OPT_FN(load_args, "chain-on", 'c', "LIST", chain_mask, parse_chain,
+	       "bad --chain-on '%s' (a comma list of pass, drop, tx, redirect, aborted)",
+	       "xdp-fwd's verdicts after which the next program runs (default pass)"),
 	{}
 };
 
@@ -555,12 +569,19 @@ static const struct cli_opt run_opts[] = {
 const struct cli_cmd cli_cmds[] = {
 	{ "load", do_load, "attach the program to an interface and pin its maps",
 	  "usage: xdp-fwd load IFACE [--mode native|skb] [--force] [--max-rules N]\n"
+	  "                     [--multiprog] [--priority N] [--chain-on LIST]\n"
 	  "\n"
 	  "Attach the xdp-fwd program to IFACE and pin its maps under\n"
 	  XF_PIN_ROOT "/netINODE/IFACE/, INODE the network namespace's inode\n"
 	  "number (readlink /proc/self/ns/net; 'xdp-fwd status IFACE' prints the\n"
 	  "directory).  The program stays attached after the command exits.\n"
 	  "With no rules every frame is passed to the kernel and counted.\n"
+	  "\n"
+	  "With --multiprog, or when libxdp's dispatcher is already attached to IFACE,\n"
+	  "xdp-fwd runs as one program in the dispatcher, at --priority (lower runs\n"
+	  "first), and the next program sees the frames xdp-fwd ends with a verdict\n"
+	  "in --chain-on: by default pass, the default policy's action for frames no\n"
+	  "rule claims.  unload then removes only xdp-fwd's program.\n"
 	  "\n", NULL, 22, load_opts },
 	{ "unload", do_unload, "detach it and remove the pins",
 	  "usage: xdp-fwd unload IFACE\n\n"

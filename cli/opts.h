@@ -100,6 +100,9 @@ struct load_args {
 	int mode;		/* enum xf_mode */
 	bool force;
 	__u32 max_rules;
+	bool multiprog;		/* into libxdp's dispatcher */
+	__u32 priority;		/* there; 0: XF_CHAIN_DEFAULT_PRIO */
+	__u32 chain_mask;	/* 1 << XDP_*; 0: XF_CHAIN_DEFAULT_MASK */
 };
 
 struct status_args {

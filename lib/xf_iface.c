@@ -99,7 +99,8 @@ static int pinned_prog_attached(const char *ifname, __u32 *prog_id)
 	if (idx < 0)
 		return idx;
 	*prog_id = xf_pinned_prog_id(ifname);
-	if (xf_query(idx, &ai) || !ai.prog_id || ai.prog_id != *prog_id) {
+	if (xf_query(idx, &ai) || !ai.prog_id ||
+	    xf_effective_prog_id(idx, &ai, *prog_id) != *prog_id) {
 		xf_err("xdp-fwd's program is not attached to %s (see 'xdp-fwd status %s')",
 		       ifname, ifname);
 		return -ENOENT;

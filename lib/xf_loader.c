@@ -12,6 +12,7 @@
 #include <bpf/libbpf.h>
 
 #include "xdp_fwd.skel.h"
+#include "xdp_fwd_mp.skel.h"
 #include "xf_compat.h"
 #include "xf_internal.h"
 #include "xf_features.h"
@@ -21,14 +22,41 @@
 
 #define BPFFS "/sys/fs/bpf"
 
-int xf_skel_load(const struct xf_load_opts *o, struct xdp_fwd **out)
+/*
+ * The skeleton of xdp_fwd.bpf.o with the object of xdp_fwd_mp.bpf.o in it:
+ * the same source, maps and program names (the skeleton finds them by
+ * name), without bpf_xdp_adjust_meta(), for libxdp's dispatcher.
+ */
+static struct xdp_fwd *open_dispatched(void)
+{
+	struct xdp_fwd *obj = calloc(1, sizeof(*obj));
+	int err;
+
+	if (!obj) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	err = xdp_fwd__create_skeleton(obj);
+	if (!err) {
+		obj->skeleton->data = (void *)xdp_fwd_mp__elf_bytes(&obj->skeleton->data_sz);
+		err = bpf_object__open_skeleton(obj->skeleton, NULL);
+	}
+	if (err) {
+		xdp_fwd__destroy(obj);
+		errno = -err;
+		return NULL;
+	}
+	return obj;
+}
+
+int xf_skel_open(const struct xf_load_opts *o, bool dispatched, struct xdp_fwd **out)
 {
 	__u32 max_rules = o->max_rules ? o->max_rules : XF_DEFAULT_MAX_RULES;
 	__u32 max_queues = o->max_queues ? o->max_queues : XF_MAX_QUEUES;
 	struct xdp_fwd *skel;
 	int err;
 
-	skel = xdp_fwd__open();
+	skel = dispatched ? open_dispatched() : xdp_fwd__open();
 	if (!skel) {
 		err = -errno;
 		xf_err("cannot open the embedded BPF object: %s", strerror(-err));
@@ -41,13 +69,21 @@ int xf_skel_load(const struct xf_load_opts *o, struct xdp_fwd **out)
 	bpf_map__set_max_entries(skel->maps.rule_stats, max_rules + 1);
 	bpf_map__set_max_entries(skel->maps.xsks, max_queues);
 	bpf_map__set_max_entries(skel->maps.queue_stats, max_queues);
+	*out = skel;
+	return 0;
+}
 
+int xf_skel_load(const struct xf_load_opts *o, struct xdp_fwd **out)
+{
+	struct xdp_fwd *skel;
+	int err;
+
+	err = xf_skel_open(o, false, &skel);
+	if (err)
+		return err;
 	err = xdp_fwd__load(skel);
 	if (err) {
 		xf_err("cannot load the BPF program: %s%s", strerror(-err),
-		       err == -EPERM ? " (loading an XDP program needs CAP_BPF and CAP_NET_ADMIN)" :
-		       err == -EACCES ? " (the verifier refused it: without CAP_PERFMON it rejects "
-					"the program's pointer arithmetic; -v shows its log)" :
 		       " (libbpf prints the verifier's log at its debug level)");
 		xdp_fwd__destroy(skel);
 		return err;
@@ -251,7 +287,43 @@ static const char *attach_hint(int err, enum xf_mode mode)
 
 int xf_load(const char *ifname, const struct xf_load_opts *o)
 {
+	return xf_load_chain(ifname, o, NULL);
+}
+
+/* Into libxdp's dispatcher: the object is loaded (as freplace) by libxdp, then pinned. */
+static int load_dispatched(const char *ifname, int ifindex, const char *dir,
+			   const struct xf_load_opts *o, const struct xf_chain_opts *c)
+{
+	struct xdp_fwd *skel;
+	int err;
+
+	err = xf_skel_open(o, true, &skel);
+	if (err)
+		return err;
+	err = xf_mp_attach(skel, ifindex, ifname, o, c);
+	if (err)
+		goto out;
+	err = pin_dirs_make(dir);
+	if (!err)
+		err = pin_all(skel, dir);
+	if (err) {
+		xf_mp_detach(ifindex, bpf_program__fd(skel->progs.xdp_fwd),
+			     o->mode == XF_MODE_SKB ? XDP_ATTACHED_SKB : XDP_ATTACHED_DRV, ifname);
+		unpin_all(dir);
+		goto out;
+	}
+	xf_info("loaded on %s in libxdp's dispatcher, maps pinned in %s", ifname, dir);
+out:
+	xdp_fwd__destroy(skel);
+	return err;
+}
+
+int xf_load_chain(const char *ifname, const struct xf_load_opts *o, const struct xf_chain_opts *c)
+{
 	__u32 flags = o->mode == XF_MODE_SKB ? XDP_FLAGS_SKB_MODE : XDP_FLAGS_DRV_MODE;
+	__u8 want = o->mode == XF_MODE_SKB ? XDP_ATTACHED_SKB : XDP_ATTACHED_DRV;
+	struct xf_dispatcher disp;
+	bool dispatched, use_mp;
 	struct xf_attach_info ai;
 	struct xdp_fwd *skel = NULL;
 	struct xf_xdp_features xf;
@@ -293,7 +365,7 @@ int xf_load(const char *ifname, const struct xf_load_opts *o)
 	xf_pin_legacy_warn(ifname);
 
 	ours = xf_pinned_prog_id(ifname);
-	if (ours && ai.prog_id == ours) {
+	if (ours && xf_effective_prog_id(ifindex, &ai, ours) == ours) {
 		xf_err("xdp-fwd is already loaded on %s (program id %u); "
 		       "run 'xdp-fwd unload %s' first", ifname, ours, ifname);
 		return -EEXIST;
@@ -312,9 +384,27 @@ int xf_load(const char *ifname, const struct xf_load_opts *o)
 		}
 		unpin_all(dir);
 	}
+	/* a dispatcher already there is joined, whether or not --multiprog says so */
+	dispatched = ai.prog_id && !xf_dispatcher_read(ifindex, &disp);
+	use_mp = dispatched || (c && c->multiprog);
+	if (dispatched && disp.mode != want) {
+		xf_err("libxdp's dispatcher on %s runs in %s mode; load with --mode %s to join it",
+		       ifname, xf_attach_mode_name(disp.mode), xf_attach_mode_name(disp.mode));
+		return -EINVAL;
+	}
+	if (use_mp && ai.prog_id && !dispatched) {
+		xf_err("%s has an XDP program attached outside libxdp's dispatcher (id %u, '%s', "
+		       "%s mode): libxdp cannot run another beside it; unload it, or load it "
+		       "through libxdp (xdp-loader) first", ifname, ai.prog_id, ai.prog_name,
+		       xf_attach_mode_name(ai.attach_mode));
+		return -EBUSY;
+	}
+	if (use_mp)
+		return load_dispatched(ifname, ifindex, dir, o, c);
 	if (ai.prog_id && !o->force) {
 		xf_err("%s already has an XDP program attached (id %u, '%s', %s mode); "
-		       "use --force to replace it", ifname, ai.prog_id, ai.prog_name,
+		       "use --force to replace it, or --multiprog where it runs in "
+		       "libxdp's dispatcher", ifname, ai.prog_id, ai.prog_name,
 		       xf_attach_mode_name(ai.attach_mode));
 		return -EBUSY;
 	}
@@ -396,6 +486,25 @@ int xf_unload(const char *ifname)
 				       err == -EPERM ? " (detaching needs CAP_NET_ADMIN)" : "");
 				return err;
 			}
+		} else if (ours && xf_effective_prog_id(ifindex, &ai, ours) == ours) {
+			/* in libxdp's dispatcher: only ours goes, the others stay */
+			struct xf_dispatcher d;
+			char path[PATH_MAX + 8];
+			int fd;
+
+			snprintf(path, sizeof(path), "%s/prog", dir);
+			fd = bpf_obj_get(path);
+			if (fd < 0 || xf_dispatcher_read(ifindex, &d)) {
+				err = fd < 0 ? -errno : -ENOENT;
+				xf_err("cannot read %s's dispatcher or %s: %s", ifname, path,
+				       strerror(-err));
+			} else {
+				err = xf_mp_detach(ifindex, fd, d.mode, ifname);
+			}
+			if (fd >= 0)
+				close(fd);
+			if (err)
+				return err;
 		} else {
 			xf_warn("the program on %s (id %u, '%s') is not xdp-fwd's; "
 				"leaving it attached", ifname, ai.prog_id, ai.prog_name);

@@ -275,8 +275,9 @@ static int pin_prog_open(struct xf_maps *m, const struct bpf_program *want)
 	if (m->prog < 0)
 		return 0;	/* as before: a pin that cannot be opened is as good as none */
 	kind = bpf_fd_kind(m->prog);
+	/* inside libxdp's dispatcher the program is a freplace (EXT) of one of its slots */
 	if ((kind && strcmp(kind, "prog")) || bpf_obj_get_info_by_fd(m->prog, &pi, &len) ||
-	    pi.type != bpf_program__type(want)) {
+	    (pi.type != bpf_program__type(want) && pi.type != BPF_PROG_TYPE_EXT)) {
 		xf_err("refusing %s: not the XDP program xdp-fwd pins there", path);
 		return -EINVAL;
 	}

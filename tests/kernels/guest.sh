@@ -36,6 +36,11 @@
 #             falls back to copy and says why, --zero-copy refuses
 #   caps      tests/caps/caps.sh: each command with exactly the capabilities
 #             of tests/caps/matrix, and with each one dropped (issue 15)
+#   multiprog xdp-fwd and xdp-filter side by side in libxdp's dispatcher on
+#             eth0: each sees and acts on its own port, the unclaimed port
+#             reaches a kernel socket, status lists both, run receives
+#             inside the dispatcher, and each unloads alone leaving the
+#             other working (where the dispatcher cannot load: the refusal)
 #   dmesg     the kernel logged no warning, bug or oops meanwhile
 #
 # Prints "ok - ..." / "FAIL - ..." lines and "# ..." notes to the console;
@@ -69,7 +74,8 @@ IP_D=192.0.2.2		# eth0, the device under test
 PORT=9999		# steered to the consumer
 PORT_K=9998		# left to the kernel
 PORT_TX=9997		# bounced by the program
-ALL_PARTS="load iproute2 bpf e2e l2fwd tx zerocopy meta zcplain caps dmesg"
+PORT_F=9996		# dropped by xdp-filter, in the multiprog part
+ALL_PARTS="load iproute2 bpf e2e l2fwd tx zerocopy meta zcplain caps multiprog dmesg"
 guest_parts $ALL_PARTS
 KVER=$(uname -r)
 BG=()
@@ -149,6 +155,114 @@ setup_prog() {	# load xdp-fwd on eth0 with the rules every traffic part uses
 }
 
 # ------------------------------------------------------------------ parts
+
+disp_json() {	# disp_json EXPR: of status --json's "dispatcher" (d), None when absent
+	"$XF" status eth0 --json 2>/dev/null | jget - "(lambda d: $1)(d['dispatcher'])"
+}
+
+# xdp-filter's own view: is it attached to eth0 (its status names the interface)?
+filter_on() {
+	xdp-filter status 2>/dev/null | grep -q "^ *eth0 (native mode)"
+}
+
+filter_hits() {	# filter_hits PORT: xdp-filter's hit counter of its port rule
+	xdp-filter status 2>/dev/null | awk -v p="$1" '$1 == p { print $NF }'
+}
+
+part_multiprog() {
+	local n=300 m=200 s1 s2 s3 ours
+
+	"$XF" unload eth0 >/dev/null 2>&1
+	xdp-filter unload -a >/dev/null 2>&1
+	if [ "$MP_OK" != yes ]; then
+		check "multiprog: load --multiprog is refused, naming libxdp's dispatcher" \
+			sh -c "! '$XF' load eth0 --mode native --multiprog 2>&1 | grep -q dispatcher"
+		check_eq "multiprog: nothing attached, no pins after the refusal" \
+			"$(ip -d link show eth0 | grep -c prog/xdp) $("$XF" status eth0 >/dev/null 2>&1; echo $?)" "0 1"
+		return
+	fi
+	if ! check "multiprog: xdp-fwd load --multiprog" \
+		"$XF" load eth0 --mode native --multiprog; then
+		# libbpf's and libxdp's own log says why
+		"$XF" -v load eth0 --mode native --multiprog 2>&1 | grep -v 'relocat\|CO-RE' |
+			tail -40 | sed 's/^/#   /'
+		"$XF" unload eth0 >/dev/null 2>&1
+		return
+	fi
+	check "multiprog: a rule steers UDP $PORT to xsk" \
+		"$XF" rule add eth0 proto udp dport $PORT action xsk
+	check "multiprog: xdp-filter loads beside it (through libxdp)" \
+		xdp-filter load -m native eth0 || { "$XF" unload eth0; return; }
+	check "multiprog: xdp-filter drops UDP $PORT_F" xdp-filter port -p udp $PORT_F
+	ours=$("$XF" status eth0 --json | jget - 'd["prog_id"]')
+	check_eq "multiprog: status lists two programs, xdp-fwd's at priority 40 chaining on pass" \
+		"$(disp_json "(len(d['programs']), [(p['priority'], p['chain_on']) for p in d['programs'] if p['xdp_fwd']], [p['prog_id'] for p in d['programs'] if p['xdp_fwd']])")" \
+		"(2, [(40, ['pass'])], [$ours])"
+	check_eq "multiprog: the other one is xdp-filter's" \
+		"$(disp_json "[p['name'][:8] for p in d['programs'] if not p['xdp_fwd']]")" "['xdpfilt_']"
+	check_eq "multiprog: status says attached" "$("$XF" status eth0 --json | jget - 'd["state"]')" attached
+	"$XF" status eth0 | sed 's/^/#   /'
+
+	listen mp-k --port $PORT_K --bind $IP_D --expect $m --timeout 60
+	local kpid=$LPID kout=$LOUT
+	listen mp-f --port $PORT_F --bind $IP_D --expect 1 --timeout 8
+	local fpid=$LPID fout=$LOUT
+	run_bg mp --mode rxdrop --duration 120
+	check "multiprog: run starts inside the dispatcher" run_ready 1 || { run_stop; return; }
+	s1=$(send --dport $PORT --count $n --flow 1 --rate 3000)
+	s2=$(send --dport $PORT_F --count $m --flow 2 --rate 3000)
+	s3=$(send --dport $PORT_K --count $m --flow 3 --rate 3000)
+	check_eq "multiprog: all sent" "$s1 $s2 $s3" "$n $m $m"
+	wait_act xsk $n
+	sleep 0.5
+	run_stop
+	wait_for "$kpid" 30
+	wait_for "$fpid" 30
+	check_eq "multiprog: xdp-fwd's consumer received its $n" "$(rj 'd["rx_packets"]')" $n
+	check_eq "multiprog: the unclaimed port's $m reached the kernel socket" \
+		"$(jget "$kout" 'd["received"]')" $m
+	check_eq "multiprog: xdp-filter dropped every datagram to $PORT_F (its socket got none)" \
+		"$(jget "$fout" 'd["received"]')" 0
+	# xdp-filter (its priority 10) runs before xdp-fwd (40): the frames it
+	# drops never reach xdp-fwd, the ones it passes do
+	check_eq "multiprog: xdp-filter counted its $m hits on $PORT_F" "$(filter_hits $PORT_F)" $m
+	check_eq "multiprog: xdp-fwd saw only what xdp-filter passed: pass == $m, xsk == $n" \
+		"$(act_pkts pass) $(act_pkts xsk)" "$m $n"
+
+	check "multiprog: xdp-fwd unloads alone" "$XF" unload eth0
+	check "multiprog: xdp-filter stays attached" filter_on
+	check_eq "multiprog: the dispatcher now runs only xdp-filter" \
+		"$(xdp-loader status eth0 2>/dev/null | grep -c 'xdpfilt_\|xdp_fwd')" 1
+	listen mp-f2 --port $PORT_F --bind $IP_D --expect 1 --timeout 8
+	fpid=$LPID fout=$LOUT
+	listen mp-k2 --port $PORT_K --bind $IP_D --expect $m --timeout 60
+	kpid=$LPID kout=$LOUT
+	s2=$(send --dport $PORT_F --count $m --flow 4 --rate 3000)
+	s3=$(send --dport $PORT_K --count $m --flow 5 --rate 3000)
+	wait_for "$kpid" 30
+	wait_for "$fpid" 30
+	check_eq "multiprog: xdp-filter still drops $PORT_F, $PORT_K still passes" \
+		"$(jget "$fout" 'd["received"]') $(jget "$kout" 'd["received"]')" "0 $m"
+
+	check "multiprog: xdp-fwd joins the dispatcher already there (no --multiprog), first" \
+		"$XF" load eth0 --mode native --priority 5 --chain-on pass,drop
+	check_eq "multiprog: it runs first now, chaining on pass and drop" \
+		"$(disp_json "[(p['xdp_fwd'], p['priority'], p['chain_on']) for p in d['programs']]")" \
+		"[(True, 5, ['drop', 'pass']), (False, 10, ['pass'])]"
+	s2=$(send --dport $PORT_F --count $m --flow 7 --rate 3000)
+	check "multiprog: xdp-fwd first sees the $m to $PORT_F and passes them on" wait_act pass $m
+	check_eq "multiprog: which xdp-filter still drops (hits $m + $m)" \
+		"$(filter_hits $PORT_F)" $((3 * m))
+	"$XF" rule add eth0 proto udp dport $PORT_K action drop >/dev/null
+	check "multiprog: xdp-filter unloads alone" xdp-filter unload eth0
+	check_eq "multiprog: xdp-fwd stays attached, alone in the dispatcher" \
+		"$("$XF" status eth0 --json | jget - '(d["state"], d["dispatcher"] and len(d["dispatcher"]["programs"]))')" \
+		"('attached', 1)"
+	s3=$(send --dport $PORT_K --count $m --flow 6 --rate 3000)
+	check "multiprog: xdp-fwd still acts: its drop rule counted all $m" wait_act drop $m
+	check "multiprog: unload" "$XF" unload eth0
+	check_eq "multiprog: nothing left attached to eth0" "$(ip -d link show eth0 | grep -c prog/xdp)" 0
+}
 
 # The host suite's script, on this kernel: its own namespace and veth pair.
 part_caps() {
@@ -402,14 +516,17 @@ part_zcplain() {
 expect_row() {
 	case $KVER in
 	6.1.*)	# no netdev genetlink family: features unknown, the bind is tried
+		MP_OK=yes
 		FEAT_KNOWN=False ZC_KNOWN=None ETH2_ZC=None
 		ZC_MODE=copy ZC_FLAG='' ZC_WHY=zero-copy-bind-refused
 		ETH2_WHY=zero-copy-bind-refused ;;
 	6.12.*)	# features reported, virtio-net has no zero-copy yet
+		MP_OK=yes
 		FEAT_KNOWN=True ZC_KNOWN=False ETH2_ZC=False
 		ZC_MODE=copy ZC_FLAG='' ZC_WHY=driver-reports-no-zero-copy
 		ETH2_WHY=driver-reports-no-zero-copy ;;
 	7.*)	# unstable: granted with ACCESS_PLATFORM, refused on eth2
+		MP_OK=yes
 		FEAT_KNOWN=True ZC_KNOWN=True ETH2_ZC=True
 		ZC_MODE=zero-copy ZC_FLAG=--zero-copy ZC_WHY=granted
 		ETH2_WHY=zero-copy-bind-refused ;;

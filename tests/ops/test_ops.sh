@@ -18,8 +18,13 @@
 #   f. stats --prometheus is valid exposition format, with the counters;
 #   g. rule add ... queue N is refused on a veth (no n-tuple filters) with
 #      nothing changed, and its usage errors name the bad value.
+#   h. load --multiprog: where libxdp's dispatcher loads, xdp-fwd is in it
+#      (status lists it with its priority and chain verdicts, unload leaves
+#      nothing); where it cannot (this host's 6.18), it fails naming the
+#      dispatcher and leaves nothing attached or pinned, and a plain load
+#      still works; --priority and --chain-on errors name the bad value.
 #
-# d-g run in a network namespace of our own, xft-ops-PID, holding a veth pair
+# d-h run in a network namespace of our own, xft-ops-PID, holding a veth pair
 # v0 <-> v1; a trap deletes it on every way out.  Each scenario is ONE
 # `ip netns exec` of this script with --inner SCENARIO (each exec gets a
 # fresh mount namespace, and the bpffs holding the pins must outlive the
@@ -157,6 +162,24 @@ inner_ntuple() {
 	sysctl -qw net.ipv6.conf.all.disable_ipv6=0 net.ipv6.conf.default.disable_ipv6=0
 }
 
+# load --multiprog on v0 (skb mode: a veth's native XDP needs the peer's too)
+inner_multiprog() {
+	inner_setup || return 1
+	rec mp-load "$XF" load v0 --mode skb --multiprog --priority 33 --chain-on pass,drop
+	rec mp-status "$XF" status v0 --json
+	rec mp-link ip -d link show v0
+	ls -A /sys/fs/bpf/xdp-fwd >"$OUT/mp-pins.out" 2>/dev/null
+	rec mp-unload "$XF" unload v0
+	rec mp-link-after ip -d link show v0
+	rec mp-prio "$XF" load v0 --mode skb --multiprog --priority 0
+	rec mp-chain "$XF" load v0 --mode skb --multiprog --chain-on pass,nope
+	rec mp-chain-empty "$XF" load v0 --mode skb --multiprog --chain-on ,
+	rec mp-bad-link ip -d link show v0
+	rec mp-plain "$XF" load v0 --mode skb
+	rec mp-plain-status "$XF" status v0 --json
+	rec mp-plain-unload "$XF" unload v0
+}
+
 if [ "${1:-}" = --inner ]; then
 	OUT=$3
 	BPF_OBJ=${4:-}
@@ -164,6 +187,7 @@ if [ "${1:-}" = --inner ]; then
 	json) inner_json ;;
 	features) inner_features ;;
 	ntuple) inner_ntuple ;;
+	multiprog) inner_multiprog ;;
 	*) echo "unknown scenario $2" >&2; exit 2 ;;
 	esac
 	exit $?
@@ -648,6 +672,46 @@ test_ntuple() {
 	fi
 }
 
+test_multiprog() {
+	echo "# h: load --multiprog, on this kernel ($(uname -r))"
+	local o=$WORK/multiprog
+	mkdir -p "$o"
+	netns_run multiprog "$o"
+	if [ "$(rc_of "$o/mp-load")" = 0 ]; then
+		echo "# libxdp's dispatcher loads here"
+		check_eq "status: xdp-fwd in the dispatcher at priority 33, chaining on drop and pass" \
+			"$(jget "$o/mp-status.out" '[(p["priority"], p["chain_on"]) for p in d["dispatcher"]["programs"] if p["xdp_fwd"]]')" \
+			"[(33, ['drop', 'pass'])]"
+		check_eq "status: attached" "$(jget "$o/mp-status.out" 'd["state"]')" attached
+		check_eq "unload exits 0 and leaves no program" \
+			"$(rc_of "$o/mp-unload") $(grep -c 'prog/xdp' "$o/mp-link-after.out")" "0 0"
+	else
+		echo "# libxdp's dispatcher does not load here"
+		check_eq "load --multiprog fails (1)" "$(rc_of "$o/mp-load")" 1
+		check "  ... naming libxdp's dispatcher and its reason" \
+			grep -q "libxdp's dispatcher cannot run on v0 with this kernel ($(uname -r)): libxdp: " \
+			"$o/mp-load.err"
+		check "  ... and saying a load without --multiprog works alone" \
+			grep -q "load without --multiprog attaches xdp-fwd alone" "$o/mp-load.err"
+		check_eq "  ... leaving no XDP program on v0" "$(grep -c 'prog/xdp' "$o/mp-link.out")" 0
+		check_eq "  ... and no pins" "$(cat "$o/mp-pins.out")" ""
+		check_eq "  ... status says not loaded (1)" "$(rc_of "$o/mp-status")" 1
+	fi
+	check_eq "--priority 0 is a usage error (2)" "$(rc_of "$o/mp-prio")" 2
+	check "  ... naming it" grep -q "bad --priority '0' (1..1000)" "$o/mp-prio.err"
+	check_eq "--chain-on pass,nope is a usage error (2)" "$(rc_of "$o/mp-chain")" 2
+	check "  ... naming it" grep -q "bad --chain-on 'pass,nope'" "$o/mp-chain.err"
+	check_eq "--chain-on , is a usage error (2)" "$(rc_of "$o/mp-chain-empty")" 2
+	check_eq "  ... nothing attached by the bad ones" "$(grep -c 'prog/xdp' "$o/mp-bad-link.out")" 0
+	check_eq "a plain load works (0), outside any dispatcher (status dispatcher: null)" \
+		"$(rc_of "$o/mp-plain") $(jget "$o/mp-plain-status.out" 'd["dispatcher"]')" "0 null"
+	check_eq "  ... and unloads (0)" "$(rc_of "$o/mp-plain-unload")" 0
+	if grep -q . "$o/inner.log"; then
+		echo "# inner log:"
+		sed 's/^/#   /' "$o/inner.log" | head -n 20
+	fi
+}
+
 ns_add "$NS" || skip "cannot create network namespace $NS"
 veth_ok "$NS" "$NS" || skip "no veth"
 
@@ -658,6 +722,7 @@ test_json
 test_features
 test_prometheus
 test_ntuple
+test_multiprog
 
 ip netns del "$NS" 2>/dev/null
 check_eq "namespace $NS is gone" "$(ip netns list | grep -cw "$NS")" 0
