@@ -55,6 +55,18 @@ ip link set dev "$IF" up && ip link set dev "$PEER" up || exit 1
 TMP=$(mktemp -d) || exit 1
 trap 'cleanup; rm -rf "$TMP"' EXIT
 
+# parse's capture: one UDP/IPv4 frame (the checksums do not matter to it)
+python3 - "$TMP/one.pcap" <<'EOF' || exit 1
+import struct, sys
+udp = struct.pack('!HHHH', 1234, 9, 8 + 18, 0) + b'x' * 18
+ip = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 20 + len(udp), 1, 0, 64, 17, 0,
+                 bytes([192, 0, 2, 1]), bytes([192, 0, 2, 2])) + udp
+fr = b'\x02\0\0\0\0\x02' + b'\x02\0\0\0\0\x01' + b'\x08\x00' + ip
+with open(sys.argv[1], 'wb') as f:
+    f.write(struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
+    f.write(struct.pack('<IIII', 1700000000, 0, len(fr), len(fr)) + fr)
+EOF
+
 # a known RLIMIT_MEMLOCK, below run's default UMEM (4096 x 4096 bytes a queue), so
 # that CAP_IPC_LOCK is needed for it whatever limit the machine starts with
 ulimit -l 8192 || exit 1
@@ -86,6 +98,7 @@ while read -r name set pre cmd; do
 	[[ -z $name || $name == \#* ]] && continue
 	[[ $set == - ]] && set=
 	[[ $pre != - && $PRE65 == 1 ]] && set=${set:+$set,}$pre
+	cmd=${cmd//PCAP/$TMP/one.pcap}
 	cmd=${cmd//PEER/$PEER}
 	cmd=${cmd//IF/$IF}
 	read -ra argv <<<"$cmd"
