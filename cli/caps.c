@@ -92,15 +92,28 @@ static __u64 effective(void)
 	return eff;
 }
 
-/* Linux before 6.5 checks unprivileged_bpf_disabled on every bpf() command. */
+/*
+ * Linux before 6.5 checks kernel.unprivileged_bpf_disabled on every bpf()
+ * command, so with it set even the pinned maps need CAP_BPF; with it 0 they
+ * do not (a sysctl we cannot read counts as set).
+ */
 static bool kernel_pre65(void)
 {
 	struct utsname u;
-	int maj, min;
+	int maj, min, off = 1;
+	FILE *f;
 
 	if (uname(&u) || sscanf(u.release, "%d.%d", &maj, &min) != 2)
 		return false;
-	return maj < 6 || (maj == 6 && min < 5);
+	if (!(maj < 6 || (maj == 6 && min < 5)))
+		return false;
+	f = fopen("/proc/sys/kernel/unprivileged_bpf_disabled", "r");
+	if (f) {
+		if (fscanf(f, "%d", &off) != 1)
+			off = 1;
+		fclose(f);
+	}
+	return off != 0;
 }
 
 static bool bpffs_mounted(void)

@@ -10,7 +10,8 @@
 #      rules, the policy, the ports and the XDP attachment are as before);
 #   b. with exactly the set: exit 0 (run must receive its --count frames,
 #      sent by `xdp-fwd gen` with every capability from the peer).
-# Kernels before 6.5 add the PRE65 column.  Everything runs in a namespace of
+# Kernels before 6.5 add the PRE65 column when kernel.unprivileged_bpf_disabled
+# is set (as cli/caps.c does).  Everything runs in a namespace of
 # our own, xft-caps-PID, with a veth pair, in ONE `ip netns exec` (the bpffs
 # mounted there must last for all scenarios); a trap removes it.
 #
@@ -72,8 +73,11 @@ EOF
 ulimit -l 8192 || exit 1
 ALL=$(capsh --print | sed -n 's/^Bounding set =//p')
 IFS=. read -r KMAJ KMIN _ < <(uname -r)
-PRE65=$(( KMAJ < 6 || (KMAJ == 6 && KMIN < 5) ))
-echo "# kernel $(uname -r), pre-6.5 column $([[ $PRE65 == 1 ]] && echo applies || echo unused)"
+UNPRIV=$(cat /proc/sys/kernel/unprivileged_bpf_disabled 2>/dev/null || echo 1)
+# before 6.5 every bpf() command checks the sysctl; from 6.5 only creation does
+PRE65=$(( (KMAJ < 6 || (KMAJ == 6 && KMIN < 5)) && UNPRIV != 0 ))
+echo "# kernel $(uname -r), kernel.unprivileged_bpf_disabled=$UNPRIV," \
+	"pre-6.5 column $([[ $PRE65 == 1 ]] && echo applies || echo unused)"
 
 # only CAPS CMD...: run CMD with a bounding set of exactly CAPS (comma-separated)
 only() {
