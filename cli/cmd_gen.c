@@ -276,7 +276,9 @@ static struct xdp_gen *gen_load(const struct gen_spec *s, __u32 l4_off, __u32 cs
 	err = xdp_gen__load(skel);
 	if (err) {
 		cli_err("cannot load the generator's BPF program: %s%s", strerror(-err),
-		       err == -EPERM ? " (it needs root: CAP_BPF and CAP_NET_ADMIN)" :
+		       err == -EPERM ? " (it needs CAP_BPF and CAP_NET_ADMIN)" :
+		       err == -EACCES ? " (the verifier refused it: without CAP_PERFMON it "
+					"rejects the program's pointer arithmetic; -v shows its log)" :
 		       " (run with -v for details)");
 		xdp_gen__destroy(skel);
 		return NULL;
