@@ -5,9 +5,12 @@
  * time (tests/caps), and the check of the effective set with capget(2).
  *
  * What the kernel asks, and so why each entry is there:
- *   CAP_BPF      creating maps and programs; before Linux 6.5 also every
- *                bpf() call on pinned objects while unprivileged BPF is
- *                disabled (6.5 moved that check into map and program creation)
+ *   CAP_BPF      creating maps and programs.  Before Linux 6.5 every bpf()
+ *                call on pinned objects needed it too while unprivileged BPF
+ *                is disabled; 6.5 moved that check into map and program
+ *                creation, and the 6.1 of the kernel matrix (6.1.0-57) has the
+ *                change: none of its commands on pins needed CAP_BPF.  On an
+ *                older kernel the command's own EPERM message names CAP_BPF.
  *   CAP_NET_ADMIN  loading an XDP program and its devmap/XSKMAP, attaching and
  *                detaching, ethtool n-tuple rules, SO_PREFER_BUSY_POLL
  *   CAP_PERFMON  the verifier refuses the program's pointer subtraction
@@ -25,7 +28,6 @@
 #include <sys/resource.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 
 #include <linux/capability.h>
@@ -45,30 +47,30 @@ const __u64 cli_caps_load = B | NA | PM;
 
 /*
  * One row per command, subcommand word or option whose needs differ; every
- * row that matches adds its set.  pre65 is what kernels before 6.5 add.
+ * row that matches adds its set.
  */
 struct cli_caps_row {
 	const char *cmd;
 	const char *sub;	/* argv[1], NULL for any */
 	const char *opt;	/* a long option or a word in argv, NULL for none */
-	__u64 need, pre65;
+	__u64 need;
 	bool bpffs;		/* mounts bpffs when none is: CAP_SYS_ADMIN then */
 };
 
 static const struct cli_caps_row rows[] = {
-	{ "load",     NULL,  NULL,        B | NA | PM, 0, true },
-	{ "unload",   NULL,  NULL,        NA,          B, false },
-	{ "status",   NULL,  NULL,        0,           B, false },
-	{ "rule",     NULL,  NULL,        0,           B, false },
-	{ "rule",     "add", "queue",     NA,          0, false },	/* the NIC's flow rule */
-	{ "policy",   NULL,  NULL,        0,           B, false },
-	{ "port",     NULL,  NULL,        0,           B, false },
-	{ "stats",    NULL,  NULL,        0,           B, false },
-	{ "parse",    NULL,  NULL,        B | NA | PM, 0, false },	/* loads it for test_run */
-	{ "gen",      NULL,  NULL,        B | NA | PM, 0, false },
-	{ "run",      NULL,  NULL,        NR,          B, false },	/* + cli_caps_memlock */
-	{ "run",      NULL,  "busy-poll", NA,          0, false },
-	{ "features", NULL,  NULL,        0,           0, false },
+	{ "load",     NULL,  NULL,        B | NA | PM, true },
+	{ "unload",   NULL,  NULL,        NA, false },
+	{ "status",   NULL,  NULL,        0, false },
+	{ "rule",     NULL,  NULL,        0, false },
+	{ "rule",     "add", "queue",     NA, false },	/* the NIC's flow rule */
+	{ "policy",   NULL,  NULL,        0, false },
+	{ "port",     NULL,  NULL,        0, false },
+	{ "stats",    NULL,  NULL,        0, false },
+	{ "parse",    NULL,  NULL,        B | NA | PM, false },	/* loads it for test_run */
+	{ "gen",      NULL,  NULL,        B | NA | PM, false },
+	{ "run",      NULL,  NULL,        NR, false },	/* + cli_caps_memlock */
+	{ "run",      NULL,  "busy-poll", NA, false },
+	{ "features", NULL,  NULL,        0, false },
 };
 
 static const char *const names[] = {
@@ -90,30 +92,6 @@ static __u64 effective(void)
 	if (eff & SA)
 		eff |= B | PM;
 	return eff;
-}
-
-/*
- * Linux before 6.5 checks kernel.unprivileged_bpf_disabled on every bpf()
- * command, so with it set even the pinned maps need CAP_BPF; with it 0 they
- * do not (a sysctl we cannot read counts as set).
- */
-static bool kernel_pre65(void)
-{
-	struct utsname u;
-	int maj, min, off = 1;
-	FILE *f;
-
-	if (uname(&u) || sscanf(u.release, "%d.%d", &maj, &min) != 2)
-		return false;
-	if (!(maj < 6 || (maj == 6 && min < 5)))
-		return false;
-	f = fopen("/proc/sys/kernel/unprivileged_bpf_disabled", "r");
-	if (f) {
-		if (fscanf(f, "%d", &off) != 1)
-			off = 1;
-		fclose(f);
-	}
-	return off != 0;
 }
 
 static bool bpffs_mounted(void)
@@ -182,7 +160,6 @@ static bool has_word(const struct cli_cmd *cmd, int argc, char **argv, const cha
 int cli_caps_check(int argc, char **argv)
 {
 	const struct cli_cmd *cmd = cli_cmd_find(argv[0]);
-	bool pre65 = kernel_pre65();
 	__u64 need = 0;
 
 	if (skip_check())
@@ -197,7 +174,7 @@ int cli_caps_check(int argc, char **argv)
 		if (r->opt && !has_word(cli_opt_by_name(cmd, r->opt) ? cmd : NULL, argc, argv,
 					r->opt))
 			continue;
-		need |= r->need | (pre65 ? r->pre65 : 0);
+		need |= r->need;
 		if (r->bpffs && !bpffs_mounted())
 			need |= SA;
 	}

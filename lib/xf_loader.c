@@ -84,6 +84,9 @@ int xf_skel_load(const struct xf_load_opts *o, struct xdp_fwd **out)
 	err = xdp_fwd__load(skel);
 	if (err) {
 		xf_err("cannot load the BPF program: %s%s", strerror(-err),
+		       err == -EPERM ? " (loading an XDP program needs CAP_BPF and CAP_NET_ADMIN)" :
+		       err == -EACCES ? " (the verifier refused it: without CAP_PERFMON it rejects "
+					"the program's pointer arithmetic; -v shows its log)" :
 		       " (libbpf prints the verifier's log at its debug level)");
 		xdp_fwd__destroy(skel);
 		return err;

@@ -10,8 +10,7 @@
 #      rules, the policy, the ports and the XDP attachment are as before);
 #   b. with exactly the set: exit 0 (run must receive its --count frames,
 #      sent by `xdp-fwd gen` with every capability from the peer).
-# Kernels before 6.5 add the PRE65 column when kernel.unprivileged_bpf_disabled
-# is set (as cli/caps.c does).  Everything runs in a namespace of
+# Everything runs in a namespace of
 # our own, xft-caps-PID, with a veth pair, in ONE `ip netns exec` (the bpffs
 # mounted there must last for all scenarios); a trap removes it.
 #
@@ -72,12 +71,8 @@ EOF
 # that CAP_IPC_LOCK is needed for it whatever limit the machine starts with
 ulimit -l 8192 || exit 1
 ALL=$(capsh --print | sed -n 's/^Bounding set =//p')
-IFS=. read -r KMAJ KMIN _ < <(uname -r)
 UNPRIV=$(cat /proc/sys/kernel/unprivileged_bpf_disabled 2>/dev/null || echo 1)
-# before 6.5 every bpf() command checks the sysctl; from 6.5 only creation does
-PRE65=$(( (KMAJ < 6 || (KMAJ == 6 && KMIN < 5)) && UNPRIV != 0 ))
-echo "# kernel $(uname -r), kernel.unprivileged_bpf_disabled=$UNPRIV," \
-	"pre-6.5 column $([[ $PRE65 == 1 ]] && echo applies || echo unused)"
+echo "# kernel $(uname -r), kernel.unprivileged_bpf_disabled=$UNPRIV"
 
 # only CAPS CMD...: run CMD with a bounding set of exactly CAPS (comma-separated)
 only() {
@@ -91,17 +86,16 @@ only() {
 state() {
 	find /sys/fs/bpf -mindepth 1 | sort
 	ip -d link show dev "$IF" | grep -o 'prog/xdp id [0-9]*'
-	if [[ -e /sys/fs/bpf/xdp-fwd/$IF ]]; then
+	if "$XF" status "$IF" >/dev/null 2>&1; then
 		"$XF" rule list "$IF"
 		"$XF" policy "$IF"
 		"$XF" port list "$IF"
 	fi
 } 2>&1
 
-while read -r name set pre cmd; do
+while read -r name set cmd; do
 	[[ -z $name || $name == \#* ]] && continue
 	[[ $set == - ]] && set=
-	[[ $pre != - && $PRE65 == 1 ]] && set=${set:+$set,}$pre
 	cmd=${cmd//PCAP/$TMP/one.pcap}
 	cmd=${cmd//PEER/$PEER}
 	cmd=${cmd//IF/$IF}
