@@ -89,7 +89,7 @@ def sport_of(ports, seq):
 
 
 def predict(key, table, a, dport, count, l4=True):
-    ports = list(range(a.sport[0], a.sport[1] + 1))
+    ports = list(a.sport)
     flows = {p: queue_of(key, table, a.src, a.dst, p, dport, l4) for p in ports}
     queues = {}
     for seq in range(count):
@@ -108,7 +108,7 @@ def stream(text):
 
 def check_capture(key, table, l4, a):
     _, recs = records(a.file)
-    ports = list(range(a.sport[0], a.sport[1] + 1))
+    ports = list(a.sport)
     streams = {dport: (flow, count) for dport, flow, count in a.stream}
     res = {"records": len(recs), "foreign": 0, "truncated": 0, "duplicates": 0,
            "out_of_order": 0, "missing": 0, "payload_bad": 0, "queues": {}}

@@ -73,7 +73,7 @@ def main():
     res = {"records": len(recs), "linktype": hdr["linktype"], "ours": 0, "foreign": 0,
            "truncated": 0, "duplicates": 0, "out_of_order": 0, "missing": 0,
            "unexpected": 0, "payload_bad": 0, "frame_bad": 0, "first_bad": None}
-    ports = list(range(a.sport[0], a.sport[1] + 1)) if a.sport else None
+    ports = list(a.sport) if a.sport else None
     want = set(range(a.first, a.first + a.count))
     seen, last = set(), None
     for i, (caplen, wirelen, buf) in enumerate(recs):

@@ -67,11 +67,16 @@ def frame(dmac, smac, src, dst, sport, dport, seq, data):
 
 
 def port_range(text):
-    a, _, b = text.partition("-")
-    lo, hi = int(a), int(b or a)
-    if not 1 <= lo <= hi <= 65535:
+    """A, A-B or A-B/S (every S-th port from A to B): the list of ports."""
+    span, _, step = text.partition("/")
+    a, _, b = span.partition("-")
+    try:
+        lo, hi, st = int(a), int(b or a), int(step or 1)
+    except ValueError:
         raise argparse.ArgumentTypeError("bad port range %r" % text)
-    return lo, hi
+    if not 1 <= lo <= hi <= 65535 or st < 1:
+        raise argparse.ArgumentTypeError("bad port range %r" % text)
+    return list(range(lo, hi + 1, st))
 
 
 def main():
@@ -84,7 +89,7 @@ def main():
     ap.add_argument("--rate", type=float, default=20000, help="datagrams/s, 0: no pacing")
     ap.add_argument("--size", type=int, default=64, help="payload bytes (min 12)")
     ap.add_argument("--vary", type=int, default=0, help="add seq %% VARY to the size")
-    ap.add_argument("--sport", type=port_range, help="source port or range A-B")
+    ap.add_argument("--sport", type=port_range, help="source port, range A-B or every S-th of one, A-B/S")
     ap.add_argument("--src", help="source address (needed with --raw)")
     ap.add_argument("--raw", metavar="IFACE", help="send built frames on IFACE")
     ap.add_argument("--dmac", help="destination MAC (with --raw)")
@@ -92,7 +97,7 @@ def main():
     a = ap.parse_args()
 
     deadline = time.monotonic() + a.timeout
-    ports = list(range(a.sport[0], a.sport[1] + 1)) if a.sport else [None]
+    ports = a.sport if a.sport else [None]
     socks = []
     if a.raw:
         if not (a.src and a.dmac and a.sport):
