@@ -205,7 +205,7 @@ part_multiprog() {
 
 	listen mp-k --port $PORT_K --bind $IP_D --expect $m --timeout 60
 	local kpid=$LPID kout=$LOUT
-	listen mp-f --port $PORT_F --bind $IP_D --expect 1 --timeout 8
+	listen mp-f --port $PORT_F --bind $IP_D --expect 1 --timeout 5
 	local fpid=$LPID fout=$LOUT
 	run_bg mp --mode rxdrop --duration 120
 	check "multiprog: run starts inside the dispatcher" run_ready 1 || { run_stop; return; }
@@ -233,7 +233,7 @@ part_multiprog() {
 	check "multiprog: xdp-filter stays attached" filter_on
 	check_eq "multiprog: the dispatcher now runs only xdp-filter" \
 		"$(xdp-loader status eth0 2>/dev/null | grep -c 'xdpfilt_\|xdp_fwd')" 1
-	listen mp-f2 --port $PORT_F --bind $IP_D --expect 1 --timeout 8
+	listen mp-f2 --port $PORT_F --bind $IP_D --expect 1 --timeout 5
 	fpid=$LPID fout=$LOUT
 	listen mp-k2 --port $PORT_K --bind $IP_D --expect $m --timeout 60
 	kpid=$LPID kout=$LOUT
@@ -268,7 +268,8 @@ part_multiprog() {
 part_caps() {
 	local out=$WORK/caps.out
 
-	env XDP_FWD="$XF" bash "$ROOT/tests/caps/caps.sh" >"$out" 2>&1
+	# the kernel's side only: the tool's check is the host suite's (time)
+	env XDP_FWD="$XF" XF_CAPS_KERNEL_ONLY=1 bash "$ROOT/tests/caps/caps.sh" >"$out" 2>&1
 	check "caps: tests/caps/caps.sh passes on $KVER" \
 		grep -q '^caps: [0-9]* passed, 0 failed$' "$out"
 	grep -v '^ok - ' "$out" | sed 's/^/#   /'
